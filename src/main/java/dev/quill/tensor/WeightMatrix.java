@@ -1,0 +1,115 @@
+package dev.quill.tensor;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A 2-D weight matrix of {@code rows × cols} stored row-major in one ggml type, read in place from
+ * a (memory-mapped) segment. In GGUF terms {@code cols = ne[0]} and {@code rows = ne[1]}. A 1-D
+ * tensor is a matrix with one row.
+ *
+ * <p>Each weight type has a scalar reference path ({@link #dequantizeRow}, {@link #dotReference})
+ * that is written for clarity, and a fast path ({@link #dot}) that uses the Vector API; tests check
+ * them against each other. Hot paths never allocate.
+ */
+public abstract class WeightMatrix {
+    protected final MemorySegment data;
+    protected final int rows;
+    protected final int cols;
+    protected final long rowBytes;
+
+    protected WeightMatrix(MemorySegment data, int rows, int cols) {
+        GgmlType type = type();
+        if (cols % type.blockSize() != 0) {
+            throw new IllegalArgumentException(type + " needs rows of whole blocks of "
+                    + type.blockSize() + " values, got " + cols);
+        }
+        this.rows = rows;
+        this.cols = cols;
+        this.rowBytes = type.byteSize(cols);
+        long needed = rowBytes * rows;
+        if (data.byteSize() < needed) {
+            throw new IllegalArgumentException(type + " matrix " + rows + "x" + cols + " needs "
+                    + needed + " bytes, segment has " + data.byteSize());
+        }
+        this.data = data;
+    }
+
+    public abstract GgmlType type();
+
+    public final int rows() {
+        return rows;
+    }
+
+    public final int cols() {
+        return cols;
+    }
+
+    /** Bytes of one stored row. */
+    public final long rowBytes() {
+        return rowBytes;
+    }
+
+    /** Total bytes of weights, read once per full mat-vec. */
+    public final long byteSize() {
+        return rowBytes * rows;
+    }
+
+    public final MemorySegment segment() {
+        return data;
+    }
+
+    /** Scalar reference decode of one row into {@code out[off .. off+cols)}. */
+    public abstract void dequantizeRow(int row, float[] out, int off);
+
+    /** Scalar reference dot product of one row with {@code x[xOff .. xOff+cols)}. */
+    public float dotReference(int row, float[] x, int xOff) {
+        float[] tmp = new float[cols];
+        dequantizeRow(row, tmp, 0);
+        float sum = 0f;
+        for (int i = 0; i < cols; i++) {
+            sum += tmp[i] * x[xOff + i];
+        }
+        return sum;
+    }
+
+    /** Fast dot product of one row with {@code x[xOff .. xOff+cols)}; allocates nothing. */
+    public abstract float dot(int row, float[] x, int xOff);
+
+    /**
+     * {@code out[outOff + r] = row r · x} for every row, rows split across the pool's threads.
+     */
+    public void matVec(float[] x, int xOff, float[] out, int outOff, ThreadPool pool) {
+        pool.parallelFor(rows, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                out[outOff + r] = dot(r, x, xOff);
+            }
+        });
+    }
+
+    /**
+     * Batched product for {@code batch} activation vectors: {@code out[b*outStride + r] = row r ·
+     * x[b*xStride ..]}. Each weight row is read once for the whole batch. The arithmetic for one
+     * vector is exactly that of {@link #dot}, so results do not depend on the batch.
+     */
+    public void matMul(float[] x, int xStride, int batch, float[] out, int outStride, ThreadPool pool) {
+        if (batch == 1) {
+            matVec(x, 0, out, 0, pool);
+            return;
+        }
+        pool.parallelFor(rows, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                for (int b = 0; b < batch; b++) {
+                    out[b * outStride + r] = dot(r, x, b * xStride);
+                }
+            }
+        });
+    }
+
+    /** Creates the matrix class for {@code type}; unsupported types are refused by name. */
+    public static WeightMatrix of(GgmlType type, MemorySegment data, int rows, int cols) {
+        return switch (type) {
+            case F32 -> new F32Matrix(data, rows, cols);
+            default -> throw new UnsupportedWeightTypeException(type);
+        };
+    }
+}
