@@ -1,0 +1,285 @@
+package dev.quill.model;
+
+import dev.quill.tensor.FloatOps;
+import dev.quill.tensor.ThreadPool;
+import dev.quill.tensor.WeightMatrix;
+
+/**
+ * The forward pass shared by the supported architectures: RMSNorm, RoPE (normal or NEOX layout),
+ * grouped-query attention over a {@link KvCache}, SwiGLU feed-forward, tied or untied output.
+ *
+ * <p>Prompts are processed in batches of up to {@code maxBatch} tokens so every weight row is read
+ * once per batch. All scratch buffers are allocated here, once; {@link #forward} allocates nothing.
+ * An instance is not thread-safe: one forward pass at a time.
+ */
+public final class Transformer {
+    private final ModelConfig c;
+    private final ModelWeights w;
+    private final ThreadPool pool;
+    private final int maxBatch;
+    private final int maxContext;
+    private final float attentionScale;
+
+    private final float[] x;
+    private final float[] xb;
+    private final float[] xb2;
+    private final float[] q;
+    private final float[] k;
+    private final float[] v;
+    private final float[] qkv;
+    private final float[] attentionOut;
+    private final float[] gate;
+    private final float[] up;
+    private final float[] gateUp;
+    private final float[] scores;
+    private final float[] ropeCos;
+    private final float[] ropeSin;
+    private final float[] lastHidden;
+
+    public Transformer(ModelConfig config, ModelWeights weights, ThreadPool pool, int maxBatch, int maxContext) {
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("maxBatch must be >= 1, got " + maxBatch);
+        }
+        this.c = config;
+        this.w = weights;
+        this.pool = pool;
+        this.maxBatch = maxBatch;
+        this.maxContext = maxContext;
+        this.attentionScale = (float) (1.0 / Math.sqrt(config.headDim()));
+        int dim = config.embeddingLength();
+        int ffn = config.feedForwardLength();
+        x = new float[maxBatch * dim];
+        xb = new float[maxBatch * dim];
+        xb2 = new float[maxBatch * dim];
+        q = new float[maxBatch * config.qDim()];
+        k = new float[maxBatch * config.kvDim()];
+        v = new float[maxBatch * config.kvDim()];
+        boolean fusedQkv = weights.layers()[0].fusedQkv();
+        boolean fusedGateUp = weights.layers()[0].fusedGateUp();
+        qkv = fusedQkv ? new float[maxBatch * (config.qDim() + 2 * config.kvDim())] : null;
+        attentionOut = new float[maxBatch * config.qDim()];
+        gate = new float[maxBatch * ffn];
+        up = fusedGateUp ? null : new float[maxBatch * ffn];
+        gateUp = fusedGateUp ? new float[maxBatch * 2 * ffn] : null;
+        scores = new float[config.headCount() * maxContext];
+        ropeCos = new float[maxBatch * config.ropeDimensions() / 2];
+        ropeSin = new float[maxBatch * config.ropeDimensions() / 2];
+        lastHidden = new float[dim];
+    }
+
+    public ModelConfig config() {
+        return c;
+    }
+
+    public int maxBatch() {
+        return maxBatch;
+    }
+
+    /**
+     * Feeds {@code count} tokens to the sequence whose cache is given, appending them at its end.
+     *
+     * @param logits receives the logits of the last token ({@code vocab} floats), or of every
+     *     token ({@code count × vocab}) when {@code allPositions}; may be null for none
+     */
+    public void forward(KvCache cache, int[] tokens, int from, int count, float[] logits, boolean allPositions) {
+        int start = cache.length();
+        if (count < 1) {
+            throw new IllegalArgumentException("no tokens to process");
+        }
+        if (start + count > cache.contextLength()) {
+            throw new ContextLengthExceededException(start + count, cache.contextLength());
+        }
+        if (cache.contextLength() > maxContext) {
+            throw new IllegalArgumentException("cache of " + cache.contextLength() + " positions exceeds this transformer's "
+                    + maxContext);
+        }
+        for (int i = from; i < from + count; i++) {
+            if (tokens[i] < 0 || tokens[i] >= c.vocabSize()) {
+                throw new IllegalArgumentException("token id " + tokens[i] + " is outside the vocabulary (0.." + (c.vocabSize() - 1) + ")");
+            }
+        }
+        int vocab = c.vocabSize();
+        for (int done = 0; done < count; ) {
+            int n = Math.min(maxBatch, count - done);
+            boolean last = done + n == count;
+            forwardChunk(cache, tokens, from + done, n);
+            if (logits != null && allPositions) {
+                outputLogits(n, logits, done * vocab, true);
+            } else if (logits != null && last) {
+                outputLogits(n, logits, 0, false);
+            }
+            done += n;
+        }
+    }
+
+    private void forwardChunk(KvCache cache, int[] tokens, int from, int n) {
+        int dim = c.embeddingLength();
+        int start = cache.length();
+        for (int b = 0; b < n; b++) {
+            w.tokenEmbedding().dequantizeRow(tokens[from + b], x, b * dim);
+        }
+        computeRope(start, n);
+        for (int l = 0; l < w.layers().length; l++) {
+            LayerWeights layer = w.layers()[l];
+            attention(layer, l, cache, start, n);
+            feedForward(layer, n);
+        }
+        cache.setLength(start + n);
+    }
+
+    private void attention(LayerWeights layer, int l, KvCache cache, int start, int n) {
+        int dim = c.embeddingLength();
+        int qDim = c.qDim();
+        int kvDim = c.kvDim();
+        for (int b = 0; b < n; b++) {
+            FloatOps.rmsNorm(x, b * dim, layer.attentionNorm(), c.rmsNormEpsilon(), xb, b * dim, dim);
+        }
+        if (layer.fusedQkv()) {
+            int rows = qDim + 2 * kvDim;
+            layer.qkv().matMul(xb, dim, n, qkv, rows, pool);
+            for (int b = 0; b < n; b++) {
+                System.arraycopy(qkv, b * rows, q, b * qDim, qDim);
+                System.arraycopy(qkv, b * rows + qDim, k, b * kvDim, kvDim);
+                System.arraycopy(qkv, b * rows + qDim + kvDim, v, b * kvDim, kvDim);
+            }
+        } else {
+            layer.wq().matMul(xb, dim, n, q, qDim, pool);
+            layer.wk().matMul(xb, dim, n, k, kvDim, pool);
+            layer.wv().matMul(xb, dim, n, v, kvDim, pool);
+        }
+        for (int b = 0; b < n; b++) {
+            if (layer.bq() != null) {
+                FloatOps.add(layer.bq(), 0, q, b * qDim, qDim);
+            }
+            if (layer.bk() != null) {
+                FloatOps.add(layer.bk(), 0, k, b * kvDim, kvDim);
+            }
+            if (layer.bv() != null) {
+                FloatOps.add(layer.bv(), 0, v, b * kvDim, kvDim);
+            }
+            applyRope(q, b * qDim, c.headCount(), b);
+            applyRope(k, b * kvDim, c.headCountKv(), b);
+        }
+        // The KV cache holds F16 values, as llama.cpp's default cache does; its attention products
+        // also round Q and the attention weights to F16. Doing the same keeps our logits within
+        // ~1e-4 relative of llama.cpp's instead of ~1e-3.
+        FloatOps.roundToHalf(q, 0, n * qDim);
+        float[] keyCache = cache.keys(l);
+        float[] valueCache = cache.values(l);
+        System.arraycopy(k, 0, keyCache, start * kvDim, n * kvDim);
+        System.arraycopy(v, 0, valueCache, start * kvDim, n * kvDim);
+        FloatOps.roundToHalf(keyCache, start * kvDim, n * kvDim);
+        FloatOps.roundToHalf(valueCache, start * kvDim, n * kvDim);
+
+        int headDim = c.headDim();
+        int group = c.headCount() / c.headCountKv();
+        pool.parallelFor(c.headCount(), (h0, h1) -> {
+            for (int h = h0; h < h1; h++) {
+                int kvOff = (h / group) * headDim;
+                int scoreOff = h * maxContext;
+                for (int b = 0; b < n; b++) {
+                    int positions = start + b + 1;
+                    int qOff = b * qDim + h * headDim;
+                    for (int t = 0; t < positions; t++) {
+                        scores[scoreOff + t] = FloatOps.dot(q, qOff, keyCache, t * kvDim + kvOff, headDim) * attentionScale;
+                    }
+                    FloatOps.softmax(scores, scoreOff, positions);
+                    FloatOps.roundToHalf(scores, scoreOff, positions);
+                    int outOff = b * qDim + h * headDim;
+                    java.util.Arrays.fill(attentionOut, outOff, outOff + headDim, 0f);
+                    for (int t = 0; t < positions; t++) {
+                        FloatOps.axpy(scores[scoreOff + t], valueCache, t * kvDim + kvOff, attentionOut, outOff, headDim);
+                    }
+                }
+            }
+        });
+        layer.wo().matMul(attentionOut, qDim, n, xb2, dim, pool);
+        FloatOps.add(xb2, 0, x, 0, n * dim);
+    }
+
+    private void feedForward(LayerWeights layer, int n) {
+        int dim = c.embeddingLength();
+        int ffn = c.feedForwardLength();
+        for (int b = 0; b < n; b++) {
+            FloatOps.rmsNorm(x, b * dim, layer.ffnNorm(), c.rmsNormEpsilon(), xb, b * dim, dim);
+        }
+        if (layer.fusedGateUp()) {
+            // Phi-3 stores gate and up stacked in one matrix: the first half of the output is the gate.
+            layer.gateUp().matMul(xb, dim, n, gateUp, 2 * ffn, pool);
+            for (int b = 0; b < n; b++) {
+                FloatOps.swiglu(gateUp, b * 2 * ffn, gateUp, b * 2 * ffn + ffn, ffn);
+                System.arraycopy(gateUp, b * 2 * ffn, gate, b * ffn, ffn);
+            }
+        } else {
+            layer.ffnGate().matMul(xb, dim, n, gate, ffn, pool);
+            layer.ffnUp().matMul(xb, dim, n, up, ffn, pool);
+            for (int b = 0; b < n; b++) {
+                FloatOps.swiglu(gate, b * ffn, up, b * ffn, ffn);
+            }
+        }
+        layer.ffnDown().matMul(gate, ffn, n, xb2, dim, pool);
+        FloatOps.add(xb2, 0, x, 0, n * dim);
+    }
+
+    private void outputLogits(int n, float[] logits, int logitsOff, boolean all) {
+        int dim = c.embeddingLength();
+        WeightMatrix output = w.output();
+        if (all) {
+            for (int b = 0; b < n; b++) {
+                FloatOps.rmsNorm(x, b * dim, w.outputNorm(), c.rmsNormEpsilon(), xb, b * dim, dim);
+            }
+            if (logitsOff == 0) {
+                output.matMul(xb, dim, n, logits, c.vocabSize(), pool);
+            } else {
+                for (int b = 0; b < n; b++) {
+                    System.arraycopy(xb, b * dim, lastHidden, 0, dim);
+                    output.matVec(lastHidden, 0, logits, logitsOff + b * c.vocabSize(), pool);
+                }
+            }
+        } else {
+            FloatOps.rmsNorm(x, (n - 1) * dim, w.outputNorm(), c.rmsNormEpsilon(), lastHidden, 0, dim);
+            output.matVec(lastHidden, 0, logits, logitsOff, pool);
+        }
+    }
+
+    /** Cosines and sines of every rotated pair for the chunk's positions, shared by all layers. */
+    private void computeRope(int start, int n) {
+        int pairs = c.ropeDimensions() / 2;
+        // Same recurrence as ggml: theta_i = p · base^(-2i/d), built by repeated multiplication in float.
+        float thetaScale = (float) Math.pow(c.ropeFrequencyBase(), -2.0 / c.ropeDimensions());
+        float[] factors = w.ropeFrequencyFactors();
+        for (int b = 0; b < n; b++) {
+            float theta = start + b;
+            for (int i = 0; i < pairs; i++) {
+                float t = theta;
+                if (factors != null) {
+                    t /= factors[i];
+                }
+                t *= c.ropeFrequencyScale();
+                ropeCos[b * pairs + i] = (float) Math.cos(t);
+                ropeSin[b * pairs + i] = (float) Math.sin(t);
+                theta *= thetaScale;
+            }
+        }
+    }
+
+    private void applyRope(float[] vec, int off, int heads, int b) {
+        int headDim = c.headDim();
+        int pairs = c.ropeDimensions() / 2;
+        int tab = b * pairs;
+        boolean neox = c.architecture().ropeLayout() == Architecture.RopeLayout.NEOX;
+        for (int h = 0; h < heads; h++) {
+            int base = off + h * headDim;
+            for (int i = 0; i < pairs; i++) {
+                int i0 = neox ? base + i : base + 2 * i;
+                int i1 = neox ? base + i + pairs : base + 2 * i + 1;
+                float cos = ropeCos[tab + i];
+                float sin = ropeSin[tab + i];
+                float v0 = vec[i0];
+                float v1 = vec[i1];
+                vec[i0] = v0 * cos - v1 * sin;
+                vec[i1] = v0 * sin + v1 * cos;
+            }
+        }
+    }
+}

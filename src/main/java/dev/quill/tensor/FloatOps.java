@@ -1,0 +1,104 @@
+package dev.quill.tensor;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/** Vectorized float-array primitives used by the forward pass (norms, attention, activations). */
+public final class FloatOps {
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+
+    private FloatOps() {
+    }
+
+    /** Σ a[aOff+i]·b[bOff+i] for i in [0, n). */
+    public static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        int i = 0;
+        float sum = 0f;
+        int upper = SPECIES.loopBound(n);
+        if (upper > 0) {
+            FloatVector acc = FloatVector.zero(SPECIES);
+            for (; i < upper; i += SPECIES.length()) {
+                acc = FloatVector.fromArray(SPECIES, a, aOff + i).fma(FloatVector.fromArray(SPECIES, b, bOff + i), acc);
+            }
+            sum = acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) {
+            sum += a[aOff + i] * b[bOff + i];
+        }
+        return sum;
+    }
+
+    /** y[yOff+i] += alpha·x[xOff+i]. */
+    public static void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
+        int i = 0;
+        int upper = SPECIES.loopBound(n);
+        FloatVector va = FloatVector.broadcast(SPECIES, alpha);
+        for (; i < upper; i += SPECIES.length()) {
+            FloatVector.fromArray(SPECIES, x, xOff + i).fma(va, FloatVector.fromArray(SPECIES, y, yOff + i))
+                    .intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            y[yOff + i] += alpha * x[xOff + i];
+        }
+    }
+
+    /** y[yOff+i] += x[xOff+i]. */
+    public static void add(float[] x, int xOff, float[] y, int yOff, int n) {
+        int i = 0;
+        int upper = SPECIES.loopBound(n);
+        for (; i < upper; i += SPECIES.length()) {
+            FloatVector.fromArray(SPECIES, x, xOff + i).add(FloatVector.fromArray(SPECIES, y, yOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            y[yOff + i] += x[xOff + i];
+        }
+    }
+
+    /** out = x / sqrt(mean(x²) + eps) · weight, over n values. */
+    public static void rmsNorm(float[] x, int xOff, float[] weight, float eps, float[] out, int outOff, int n) {
+        // Accumulate in double as ggml does, so long rows lose no precision.
+        double ss = 0;
+        for (int i = 0; i < n; i++) {
+            float v = x[xOff + i];
+            ss += v * v;
+        }
+        float scale = (float) (1.0 / Math.sqrt(ss / n + eps));
+        for (int i = 0; i < n; i++) {
+            out[outOff + i] = x[xOff + i] * scale * weight[i];
+        }
+    }
+
+    /** In-place softmax over x[off .. off+n). */
+    public static void softmax(float[] x, int off, int n) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            max = Math.max(max, x[off + i]);
+        }
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            float e = (float) Math.exp(x[off + i] - max);
+            x[off + i] = e;
+            sum += e;
+        }
+        float inv = (float) (1.0 / sum);
+        for (int i = 0; i < n; i++) {
+            x[off + i] *= inv;
+        }
+    }
+
+    /** gate[i] = silu(gate[i]) · up[i] (SwiGLU), written into gate. */
+    public static void swiglu(float[] gate, int gateOff, float[] up, int upOff, int n) {
+        for (int i = 0; i < n; i++) {
+            float g = gate[gateOff + i];
+            gate[gateOff + i] = g / (1f + (float) Math.exp(-g)) * up[upOff + i];
+        }
+    }
+
+    /** Rounds x[off .. off+n) to the nearest IEEE half-precision value (kept as floats). */
+    public static void roundToHalf(float[] x, int off, int n) {
+        for (int i = off; i < off + n; i++) {
+            x[i] = Float.float16ToFloat(Float.floatToFloat16(x[i]));
+        }
+    }
+}
