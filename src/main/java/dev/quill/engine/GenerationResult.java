@@ -1,0 +1,24 @@
+package dev.quill.engine;
+
+/**
+ * The outcome of a generation.
+ *
+ * @param promptNanos time to process the prompt (until the first token's logits)
+ * @param generationNanos time spent generating after that
+ */
+public record GenerationResult(
+        String text,
+        int promptTokens,
+        int completionTokens,
+        FinishReason finishReason,
+        long promptNanos,
+        long generationNanos) {
+
+    public double promptTokensPerSecond() {
+        return promptNanos == 0 ? 0 : promptTokens * 1e9 / promptNanos;
+    }
+
+    public double generationTokensPerSecond() {
+        return generationNanos == 0 ? 0 : completionTokens * 1e9 / generationNanos;
+    }
+}
