@@ -31,6 +31,15 @@ public final class GgufFile implements AutoCloseable {
     /** ggml tensors have at most four dimensions. */
     public static final int MAX_DIMS = 4;
     static final int MAX_ARRAY_NESTING = 8;
+    static final int MAX_ALIGNMENT = 1 << 20;
+    static final int MAX_NAME_BYTES = 65535;
+    static final int STRICT_UTF8_FROM_BYTES = 1 << 16;
+    // Rough heap costs of decoded header objects, for the memory budget of a hostile header.
+    private static final int STRING_OVERHEAD = 40;
+    private static final int ARRAY_OVERHEAD = 16;
+    private static final int VALUE_OVERHEAD = 32;
+    private static final int ENTRY_OVERHEAD = 48 + VALUE_OVERHEAD;
+    private static final int TENSOR_OVERHEAD = 200;
 
     private final Path path;
     private final Arena arena;
@@ -116,6 +125,9 @@ public final class GgufFile implements AutoCloseable {
 
     /** The tensor's bytes as a slice of the mapping (no copy). */
     public MemorySegment tensorData(TensorInfo tensor) {
+        if (!arena.scope().isAlive()) {
+            throw new IllegalStateException(path + " is closed");
+        }
         return mapping.asSlice(dataOffset + tensor.offset(), tensor.byteSize());
     }
 
@@ -131,6 +143,10 @@ public final class GgufFile implements AutoCloseable {
         private final MemorySegment seg;
         private final String fileName;
         private final long size;
+        private final long heapBudget;
+        private long heapUsed;
+        /** Reused for string bytes so decoding allocates only the String itself. */
+        private byte[] scratch = new byte[256];
         private long pos;
         int version;
         GgufMetadata metadata;
@@ -139,9 +155,36 @@ public final class GgufFile implements AutoCloseable {
         long dataOffset;
 
         GgufHeaderReader(MemorySegment seg, String fileName) {
+            this(seg, fileName, defaultHeapBudget());
+        }
+
+        GgufHeaderReader(MemorySegment seg, String fileName, long heapBudget) {
             this.seg = seg;
             this.fileName = fileName;
             this.size = seg.byteSize();
+            this.heapBudget = heapBudget;
+        }
+
+        /**
+         * Counts and lengths are bounded by the file size, but decoding amplifies them (an empty
+         * string takes 8 bytes in the file and ~40 on the heap), so a large hostile file could still
+         * exhaust the heap. Real headers, vocabularies included, need a few tens of MB.
+         */
+        static long defaultHeapBudget() {
+            return Math.min(1L << 30, Runtime.getRuntime().maxMemory() / 4);
+        }
+
+        /** Accounts for {@code bytes} of heap about to be allocated for {@code what}. */
+        private void charge(long bytes, String what) {
+            if (bytes < 0 || bytes > heapBudget - heapUsed) {
+                throw overBudget(what);
+            }
+            heapUsed += bytes;
+        }
+
+        private GgufFormatException overBudget(String what) {
+            return error(what + " at byte " + pos + " would take the header's decoded size past the limit of "
+                    + heapBudget + " bytes of memory; the file is corrupt or hostile");
         }
 
         private GgufFormatException error(String message) {
@@ -175,14 +218,82 @@ public final class GgufFile implements AutoCloseable {
         }
 
         private String string(String what) {
-            long len = i64(what + " length");
+            return string(what, -1);
+        }
+
+        /**
+         * A key or tensor name. The spec caps keys at 65535 bytes (llama.cpp caps tensor names at
+         * 63); without a cap, one corrupt length turns the rest of a multi-GB file into a "name".
+         */
+        private String name(String what) {
+            if (size - pos >= 8) {
+                long len = seg.get(LE.LONG, pos);
+                if (len > MAX_NAME_BYTES || len < 0) {
+                    throw error(what + " at byte " + pos + " claims " + Long.toUnsignedString(len) + " bytes; names are at most "
+                            + MAX_NAME_BYTES);
+                }
+            }
+            return string(what);
+        }
+
+        /**
+         * Reads a string labelled {@code what}, or {@code what[index]} when {@code index >= 0}. The
+         * label is only built for an error: vocabularies hold hundreds of thousands of strings.
+         */
+        private String string(String what, long index) {
+            if (size - pos < 8) {
+                need(8, label(what, index) + " length");
+            }
+            long len = seg.get(LE.LONG, pos);
+            pos += 8;
             if (len < 0 || len > size - pos) {
-                throw error(what + " at byte " + (pos - 8) + " claims " + Long.toUnsignedString(len)
+                throw error(label(what, index) + " at byte " + (pos - 8) + " claims " + Long.toUnsignedString(len)
                         + " bytes, past the end of the file (" + (size - pos) + " bytes remain)");
             }
-            byte[] bytes = seg.asSlice(pos, len).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
-            pos += len;
-            return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+            long cost = STRING_OVERHEAD + len;
+            if (cost > heapBudget - heapUsed || len > Integer.MAX_VALUE - 16) {
+                throw overBudget(label(what, index) + " of " + len + " bytes");
+            }
+            heapUsed += cost;
+            if (len == 0) {
+                return "";
+            }
+            int n = (int) len;
+            if (scratch.length < n) {
+                scratch = new byte[Math.max(n, scratch.length * 2)];
+            }
+            MemorySegment.copy(seg, java.lang.foreign.ValueLayout.JAVA_BYTE, pos, scratch, 0, n);
+            if (n > STRICT_UTF8_FROM_BYTES) {
+                requireUtf8(what, index, n);
+            }
+            pos += n;
+            return new String(scratch, 0, n, java.nio.charset.StandardCharsets.UTF_8);
+        }
+
+        /**
+         * Short strings (tokens) decode leniently, since some vocabularies hold byte fragments. A
+         * long string must be valid UTF-8: when a corrupt length makes the weights read as text,
+         * this fails at once instead of decoding up to a GB of garbage at ~50 ns a byte.
+         */
+        private void requireUtf8(String what, long index, int n) {
+            java.nio.charset.CharsetDecoder decoder = java.nio.charset.StandardCharsets.UTF_8.newDecoder();
+            java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(scratch, 0, n);
+            java.nio.CharBuffer out = java.nio.CharBuffer.allocate(8192);
+            while (true) {
+                java.nio.charset.CoderResult result = decoder.decode(in, out, true);
+                if (result.isError()) {
+                    throw error(label(what, index) + " at byte " + (pos - 8) + " (" + n + " bytes) is not valid UTF-8 at its byte "
+                            + in.position() + "; its length is probably corrupt");
+                }
+                if (result.isUnderflow()) {
+                    return;
+                }
+                out.clear();
+            }
+        }
+
+        private static String label(String what, long index) {
+            return index < 0 ? what : what + "[" + index + "]";
         }
 
         void read() {
@@ -214,12 +325,13 @@ public final class GgufFile implements AutoCloseable {
             }
             Map<String, MetadataValue> kv = new LinkedHashMap<>();
             for (long i = 0; i < kvCount; i++) {
-                String key = string("metadata key #" + i);
+                String key = name("metadata key #" + i);
                 int typeId = i32("type of metadata " + key);
                 GgufValueType type = GgufValueType.byId(typeId);
                 if (type == null) {
                     throw error("metadata " + key + " has unknown value type " + typeId);
                 }
+                charge(ENTRY_OVERHEAD, "metadata " + key);
                 MetadataValue value = value(key, type, 0);
                 if (kv.putIfAbsent(key, value) != null) {
                     throw error("duplicate metadata key " + key);
@@ -233,8 +345,8 @@ public final class GgufFile implements AutoCloseable {
                 } catch (GgufFormatException e) {
                     throw error(e.getMessage());
                 }
-                if (a <= 0 || a > (1 << 20) || Long.bitCount(a) != 1) {
-                    throw error("general.alignment = " + a + " must be a power of two");
+                if (a <= 0 || a > MAX_ALIGNMENT || Long.bitCount(a) != 1) {
+                    throw error("general.alignment = " + a + " must be a power of two up to " + MAX_ALIGNMENT);
                 }
                 alignment = (int) a;
             }
@@ -265,7 +377,8 @@ public final class GgufFile implements AutoCloseable {
         }
 
         private TensorInfo tensorInfo(long index) {
-            String name = string("tensor #" + index + " name");
+            String name = name("tensor #" + index + " name");
+            charge(TENSOR_OVERHEAD, "tensor " + name);
             int nDims = i32("dimension count of tensor " + name);
             if (nDims < 1 || nDims > MAX_DIMS) {
                 throw error("tensor " + name + " has " + Integer.toUnsignedString(nDims) + " dimensions (1.." + MAX_DIMS + " allowed)");
@@ -353,6 +466,15 @@ public final class GgufFile implements AutoCloseable {
                 throw error("metadata " + key + ": array of " + Long.toUnsignedString(count) + " " + elem
                         + " values does not fit in the " + (size - pos) + " bytes left");
             }
+            // Strings and nested arrays are charged again one by one as they are decoded.
+            int elementHeapBytes = switch (elem) {
+                case UINT8, INT8, BOOL -> 1;
+                case UINT16, INT16 -> 2;
+                case UINT32, INT32, FLOAT32, STRING -> 4;
+                case UINT64, INT64, FLOAT64 -> 8;
+                case ARRAY -> 4 + VALUE_OVERHEAD;
+            };
+            charge(ARRAY_OVERHEAD + count * elementHeapBytes, "metadata " + key + ": array of " + count + " " + elem);
             int n = (int) count;
             switch (elem) {
                 case UINT8, INT8 -> {
@@ -404,8 +526,9 @@ public final class GgufFile implements AutoCloseable {
                 }
                 case STRING -> {
                     String[] a = new String[n];
+                    String what = "metadata " + key;
                     for (int i = 0; i < n; i++) {
-                        a[i] = string("metadata " + key + "[" + i + "]");
+                        a[i] = string(what, i);
                     }
                     return MetadataValue.array(elem, a);
                 }

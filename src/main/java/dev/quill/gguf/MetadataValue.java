@@ -77,6 +77,9 @@ public record MetadataValue(GgufValueType type, GgufValueType elementType, Objec
         if (type == GgufValueType.STRING) {
             return quote((String) value, 200);
         }
+        if (type == GgufValueType.UINT64) {
+            return Long.toUnsignedString((Long) value);
+        }
         if (type != GgufValueType.ARRAY) {
             return String.valueOf(value);
         }
@@ -86,7 +89,7 @@ public record MetadataValue(GgufValueType type, GgufValueType elementType, Objec
             if (i > 0) {
                 sb.append(", ");
             }
-            Object item = java.lang.reflect.Array.get(value, i);
+            Object item = element(i);
             if (item instanceof String s) {
                 sb.append(quote(s, 40));
             } else if (item instanceof MetadataValue mv) {
@@ -101,10 +104,54 @@ public record MetadataValue(GgufValueType type, GgufValueType elementType, Objec
         return sb.append("] (").append(elementType.name().toLowerCase()).append(" × ").append(n).append(')').toString();
     }
 
+    /**
+     * Element {@code i} of an array as the GGUF type means it: the compact primitive arrays hold
+     * unsigned values in signed Java types and booleans as bytes.
+     */
+    private Object element(int i) {
+        return switch (value) {
+            case byte[] b when elementType == GgufValueType.BOOL -> b[i] != 0;
+            case byte[] b when elementType == GgufValueType.UINT8 -> b[i] & 0xFF;
+            case short[] s when elementType == GgufValueType.UINT16 -> s[i] & 0xFFFF;
+            case int[] a when elementType == GgufValueType.UINT32 -> Integer.toUnsignedLong(a[i]);
+            case long[] a when elementType == GgufValueType.UINT64 && a[i] < 0 -> new java.math.BigInteger(Long.toUnsignedString(a[i]));
+            default -> java.lang.reflect.Array.get(value, i);
+        };
+    }
+
     private static String quote(String s, int max) {
-        String shown = s.length() > max ? s.substring(0, max) + "…" : s;
-        return '"' + shown.replace("\\", "\\\\").replace("\n", "\\n").replace("\"", "\\\"") + '"'
-                + (s.length() > max ? " (" + s.length() + " chars)" : "");
+        boolean cut = s.length() > max;
+        String shown = cut ? s.substring(0, max) : s;
+        return '"' + escape(shown).replace("\"", "\\\"") + (cut ? "…" : "") + '"' + (cut ? " (" + s.length() + " chars)" : "");
+    }
+
+    /**
+     * Backslash-escapes control characters, so that text from an untrusted file printed to a
+     * terminal cannot break lines or smuggle escape sequences.
+     */
+    static String escape(String s) {
+        StringBuilder sb = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            String replacement = switch (c) {
+                case '\\' -> "\\\\";
+                case '\n' -> "\\n";
+                case '\r' -> "\\r";
+                case '\t' -> "\\t";
+                default -> Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : null;
+            };
+            if (replacement != null && sb == null) {
+                sb = new StringBuilder(s.length() + 16).append(s, 0, i);
+            }
+            if (sb != null) {
+                if (replacement != null) {
+                    sb.append(replacement);
+                } else {
+                    sb.append(c);
+                }
+            }
+        }
+        return sb == null ? s : sb.toString();
     }
 
     @Override
