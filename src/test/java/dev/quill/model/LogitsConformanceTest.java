@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quill.testutil.SharedData;
+import dev.quill.tokenizer.Tokenizer;
+import dev.quill.tokenizer.Tokenizers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,6 +67,9 @@ class LogitsConformanceTest {
         Path file = SharedData.model(golden.model() + ".gguf");
         float tolerance = TOLERANCE.getOrDefault(golden.model(), 0.02f);
         try (Model model = Model.load(file, ModelOptions.defaults().withThreads(2).withContextLength(256))) {
+            Tokenizer tokenizer = Tokenizers.fromGguf(model.file().metadata());
+            assertArrayEquals(golden.tokens(), tokenizer.encode(golden.prompt(), true, false),
+                    "prompt tokens of \"" + golden.prompt() + "\" differ from llama.cpp's");
             int vocab = model.config().vocabSize();
             int n = golden.tokens().length;
             float[] logits = new float[n * vocab];
