@@ -76,7 +76,7 @@ public final class Generator {
             }
             int token = sampler.sample(logits, history);
             history.add(token);
-            if (tokenizer.isEndOfGeneration(token)) {
+            if (tokenizer.isEndOfGeneration(token) || (!request.endTokens().isEmpty() && request.endTokens().contains(token))) {
                 reason = FinishReason.STOP;
                 break;
             }
