@@ -24,6 +24,7 @@ public final class Quill {
 
     static Map<String, Command> commands() {
         Map<String, Command> m = new LinkedHashMap<>();
+        m.put("serve", new ServeCommand());
         m.put("generate", new GenerateCommand());
         m.put("inspect", new InspectCommand());
         return m;

@@ -1,0 +1,51 @@
+package dev.quill.server;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.util.List;
+import java.util.Optional;
+
+/** The server's {@code quill.*} configuration; every key is documented with its default in the README. */
+@ConfigMapping(prefix = "quill")
+public interface QuillConfig {
+    /** Every {@code *.gguf} in this directory is served; files added later are picked up. */
+    @WithDefault("models")
+    String modelsDir();
+
+    /** Further model files ({@code quill serve --model FILE}). */
+    Optional<List<String>> modelFiles();
+
+    /** The model used when a request names none; default: the first --model, else the first file by name. */
+    Optional<String> defaultModel();
+
+    /** Load the default model at start instead of on its first request. */
+    @WithDefault("false")
+    boolean preload();
+
+    /** When set, /v1 and /api need {@code Authorization: Bearer <one of these>}. */
+    Optional<List<String>> apiKeys();
+
+    /** Requests that may wait per model while one is generating; more get 429. */
+    @WithDefault("16")
+    int queueSize();
+
+    /** KV cache length per sequence; 0 = the model's trained context, at most 4096. */
+    @WithDefault("0")
+    int contextLength();
+
+    /** Compute threads per model; 0 = all processors. */
+    @WithDefault("0")
+    int threads();
+
+    /** Prompt tokens processed per forward step. */
+    @WithDefault("64")
+    int batchSize();
+
+    /** Largest request body; larger ones get 413. */
+    @WithDefault("2M")
+    MemorySize maxBodySize();
+
+    // Two maps are read by prefix in ModelService, since their keys are model names:
+    // quill.models.<alias>=<model id> and quill.chat-template.<model id>=<Jinja source or file.jinja>.
+}

@@ -1,0 +1,68 @@
+package dev.quill.server;
+
+import dev.quill.engine.GenerationResult;
+import dev.quill.engine.ModelWorker;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Quill's Prometheus figures (at /q/metrics): requests by endpoint and status, prompt and generated
+ * tokens, time to first token, generation speed and queue depth, per model.
+ */
+@ApplicationScoped
+public class ServerMetrics {
+    private final MeterRegistry registry;
+    private final ModelService models;
+    private final Map<String, Counter> generated = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> gauges = new ConcurrentHashMap<>();
+
+    public ServerMetrics(MeterRegistry registry, ModelService models) {
+        this.registry = registry;
+        this.models = models;
+    }
+
+    /** One API request answered with {@code status}. */
+    public void request(String endpoint, int status) {
+        registry.counter("quill_requests", "endpoint", endpoint, "status", Integer.toString(status)).increment();
+    }
+
+    /** Called on the engine thread for every token, so the counter tracks a generation as it runs. */
+    public void generatedToken(String model) {
+        generated.computeIfAbsent(model, m -> Counter.builder("quill_generated_tokens")
+                .description("tokens generated").tag("model", m).register(registry)).increment();
+    }
+
+    public void timeToFirstToken(String model, long nanos) {
+        Timer.builder("quill_time_to_first_token").description("from submission to the first generated token")
+                .tag("model", model).register(registry).record(Duration.ofNanos(nanos));
+    }
+
+    public void completed(String model, GenerationResult result) {
+        Counter.builder("quill_prompt_tokens").description("prompt tokens processed").tag("model", model)
+                .register(registry).increment(result.promptTokens());
+        if (result.completionTokens() > 0) {
+            DistributionSummary.builder("quill_generation_tokens_per_second").description("decoding speed per request")
+                    .tag("model", model).register(registry).record(result.generationTokensPerSecond());
+        }
+    }
+
+    /** Registers the queue-depth gauge of a model once it is loaded. */
+    public void watchQueue(String model, ModelWorker worker) {
+        if (gauges.putIfAbsent(model, Boolean.TRUE) == null) {
+            Gauge.builder("quill_queue_depth", () -> currentDepth(model))
+                    .description("requests waiting for the model").tag("model", model).register(registry);
+        }
+    }
+
+    private double currentDepth(String model) {
+        return models.registry().loaded().stream().filter(m -> m.id().equals(model))
+                .mapToInt(m -> m.worker().queuedJobs()).sum();
+    }
+}
