@@ -8,7 +8,7 @@ import io.quarkus.runtime.annotations.QuarkusMain;
  */
 @QuarkusMain
 public final class QuillMain {
-    private QuillMain() {
+    QuillMain() {
     }
 
     public static void main(String[] args) {

@@ -16,7 +16,7 @@ import java.util.Set;
  * Reads OpenAI request bodies. Every parameter Quill implements is checked for type and range;
  * one it does not implement is refused with a 400 naming it, never silently ignored.
  */
-final class OpenAiRequests {
+public final class OpenAiRequests {
     static final int MAX_STOP_STRINGS = 16;
 
     /** Parameters of both endpoints. */
@@ -196,7 +196,8 @@ final class OpenAiRequests {
         return out;
     }
 
-    private static List<ChatTurn> messages(JsonRequest body) {
+    /** The {@code messages} array of a chat request, checked: roles, and content as a string or text parts. */
+    public static List<ChatTurn> messages(JsonRequest body) {
         JsonNode v = body.get("messages");
         if (v == null) {
             throw body.missing("messages", "an array of messages");

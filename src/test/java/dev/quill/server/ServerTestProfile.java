@@ -1,0 +1,52 @@
+package dev.quill.server;
+
+import dev.quill.testutil.SharedData;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The one server configuration most API tests share (one Quarkus boot for all of them): a temporary
+ * models directory with stories260K (a link to ../shared) and a corrupt {@code broken.gguf}, a
+ * small context and queue so limits are cheap to reach, and an API key.
+ */
+public class ServerTestProfile implements QuarkusTestProfile {
+    public static final String API_KEY = "test-key";
+    public static final int CONTEXT = 256;
+    public static final int QUEUE = 2;
+    public static final String MODEL = "stories260K";
+
+    static final Path MODELS_DIR = createModelsDir();
+
+    private static Path createModelsDir() {
+        try {
+            Path dir = Files.createTempDirectory("quill-test-models");
+            dir.toFile().deleteOnExit();
+            Path stories = SharedData.root().resolve("models/stories260K.gguf");
+            if (Files.exists(stories)) {
+                Files.createSymbolicLink(dir.resolve(MODEL + ".gguf"), stories);
+            }
+            // A GGUF magic followed by garbage: listed, but it fails to load.
+            Files.write(dir.resolve("broken.gguf"), new byte[] {'G', 'G', 'U', 'F', 3, 0, 0, 0, 9, 9, 9, 9, 9, 9, 9, 9});
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        return Map.of(
+                "quill.models-dir", MODELS_DIR.toString(),
+                "quill.default-model", MODEL,
+                "quill.models.tiny", MODEL,
+                "quill.context-length", Integer.toString(CONTEXT),
+                "quill.queue-size", Integer.toString(QUEUE),
+                "quill.threads", "1",
+                "quill.api-keys", API_KEY,
+                "quill.max-body-size", "64K");
+    }
+}
