@@ -26,6 +26,7 @@ public final class Quill {
         Map<String, Command> m = new LinkedHashMap<>();
         m.put("generate", new GenerateCommand());
         m.put("inspect", new InspectCommand());
+        m.put("pull", new PullCommand());
         m.put("synth", new SynthCommand());
         return m;
     }
