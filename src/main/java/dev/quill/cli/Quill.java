@@ -28,6 +28,7 @@ public final class Quill {
         m.put("inspect", new InspectCommand());
         m.put("pull", new PullCommand());
         m.put("synth", new SynthCommand());
+        m.put("bench", new BenchCommand());
         return m;
     }
 
