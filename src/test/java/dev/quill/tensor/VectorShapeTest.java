@@ -24,7 +24,7 @@ class VectorShapeTest {
         for (int bytes : maxVectorBytes) {
             children.add(new ProcessBuilder(java, "--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
                     "-XX:MaxVectorSize=" + bytes, "-cp", System.getProperty("java.class.path"),
-                    ShapeCheckMain.class.getName(), "0")
+                    ShapeCheckMain.class.getName())
                     .redirectErrorStream(true)
                     .start());
         }
