@@ -50,6 +50,7 @@ public abstract class WeightMatrix {
      * have, so that mapped and allocated weights do not make the kernels' loads polymorphic. Needs
      * native access; without it the segment is used as it is.
      */
+    @SuppressWarnings("restricted") // same address, size and scope: nothing unsafe is created
     private static MemorySegment sameClassView(MemorySegment nativeSegment) {
         try {
             return nativeSegment.reinterpret(nativeSegment.byteSize());

@@ -70,7 +70,7 @@ public final class DotBench {
                     reps++;
                 } while (cpu.getCurrentThreadCpuTime() - start < 1_000_000_000L);
                 double seconds = (cpu.getCurrentThreadCpuTime() - start) / 1e9 / reps;
-                List<String> failures = KernelChecks.checkDots(type, rnd, 3, 0);
+                List<String> failures = KernelChecks.checkDots(m, rnd);
                 System.out.printf("%-5s %7.3f ms/matvec  %6.2f GB/s  %6.2f Gweights/s %s%n", type, seconds * 1e3,
                         m.byteSize() / seconds / 1e9, (double) rows * cols / seconds / 1e9,
                         failures.isEmpty() ? "ok" : failures);

@@ -2,8 +2,10 @@ package dev.quill.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.IntVector;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -79,7 +81,7 @@ class HandBuiltBlockTest {
         putHalf(special, 2, 0x7E00);
         float[] out = decode(GgmlType.F16, special, 2);
         assertEquals(Float.NEGATIVE_INFINITY, out[0]);
-        assertEquals(true, Float.isNaN(out[1]));
+        assertTrue(Float.isNaN(out[1]));
     }
 
     @Test
@@ -90,11 +92,11 @@ class HandBuiltBlockTest {
             for (int i = 0; i < Simd.LANES; i++) {
                 bits[i] = (short) (base + i); // sign-extended, as the kernel's S2I gives them
             }
-            float[] fast = Simd.halfBitsToFloats(jdk.incubator.vector.IntVector.fromArray(Simd.I, bits, 0)).toArray();
+            float[] fast = Simd.halfBitsToFloats(IntVector.fromArray(Simd.I, bits, 0)).toArray();
             for (int i = 0; i < Simd.LANES; i++) {
                 float expected = Float.float16ToFloat((short) (base + i));
                 if (Float.isNaN(expected)) {
-                    assertEquals(true, Float.isNaN(fast[i]), "pattern " + (base + i));
+                    assertTrue(Float.isNaN(fast[i]), "pattern " + (base + i));
                 } else {
                     assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(fast[i]),
                             "pattern 0x" + Integer.toHexString(base + i));

@@ -95,6 +95,12 @@ final class KernelChecks {
         return v;
     }
 
+    /** A random matrix of {@code rows} rows and {@link #testCols} columns. */
+    static WeightMatrix randomWeights(GgmlType type, int rows, Random rnd) {
+        int cols = testCols(type);
+        return WeightMatrix.of(type, randomMatrix(type, rows, cols, rnd), rows, cols);
+    }
+
     /**
      * Checks {@link WeightMatrix#dot} and {@link WeightMatrix#dotReference} of every row against the
      * exact (double) dot of the reference-decoded row; returns failure descriptions.
@@ -105,26 +111,13 @@ final class KernelChecks {
      * within a small multiple of |w|; a factor of 4 covers it. A single wrong weight moves the
      * result by about Σ|w·x|/n, still ~15x more than this bound for n = 512.
      */
-    static List<String> checkDots(GgmlType type, Random rnd, int rows) {
-        return checkDots(type, rnd, rows, 0);
-    }
-
-    /** As {@link #checkDots(GgmlType, Random, int)}, first calling dot {@code warmup} times. */
-    static List<String> checkDots(GgmlType type, Random rnd, int rows, int warmup) {
-        int cols = testCols(type);
-        WeightMatrix m = WeightMatrix.of(type, randomMatrix(type, rows, cols, rnd), rows, cols);
+    static List<String> checkDots(WeightMatrix m, Random rnd) {
+        int cols = m.cols();
         int xOff = 3;
         float[] x = randomVector(cols + xOff + 2, rnd);
         float[] w = new float[cols];
         List<String> failures = new ArrayList<>();
-        float sink = 0;
-        for (int i = 0; i < warmup; i++) {
-            sink += m.dot(i % rows, x, xOff);
-        }
-        if (Float.isNaN(sink)) {
-            failures.add(type + ": warm-up produced NaN");
-        }
-        for (int r = 0; r < rows; r++) {
+        for (int r = 0; r < m.rows(); r++) {
             m.dequantizeRow(r, w, 0);
             double exact = 0;
             double magnitude = 0;
@@ -136,10 +129,10 @@ final class KernelChecks {
             float fast = m.dot(r, x, xOff);
             float reference = m.dotReference(r, x, xOff);
             if (!(Math.abs(fast - exact) <= tolerance)) {
-                failures.add(type + " row " + r + ": dot " + fast + " vs exact " + exact + " (tolerance " + tolerance + ")");
+                failures.add(m.type() + " row " + r + ": dot " + fast + " vs exact " + exact + " (tolerance " + tolerance + ")");
             }
             if (!(Math.abs(reference - exact) <= tolerance)) {
-                failures.add(type + " row " + r + ": dotReference " + reference + " vs exact " + exact);
+                failures.add(m.type() + " row " + r + ": dotReference " + reference + " vs exact " + exact);
             }
         }
         return failures;

@@ -1,6 +1,7 @@
 package dev.quill.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,20 +25,21 @@ class VectorShapeTest {
         for (int bytes : maxVectorBytes) {
             children.add(new ProcessBuilder(java, "--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
                     "-XX:MaxVectorSize=" + bytes, "-cp", System.getProperty("java.class.path"),
-                    ShapeCheckMain.class.getName(), "0")
+                    ShapeCheckMain.class.getName())
                     .redirectErrorStream(true)
                     .start());
         }
         for (int i = 0; i < children.size(); i++) {
             Process child = children.get(i);
+            // The children print a few lines at most, so waiting before reading cannot fill the pipe.
             boolean finished = child.waitFor(120, TimeUnit.SECONDS);
-            String output = new String(child.getInputStream().readAllBytes());
             if (!finished) {
-                child.destroyForcibly();
+                child.destroyForcibly().waitFor();
             }
+            String output = new String(child.getInputStream().readAllBytes());
             int expectedLanes = maxVectorBytes[i] / 4;
             assertEquals(0, finished ? child.exitValue() : -1, "MaxVectorSize=" + maxVectorBytes[i] + ":\n" + output);
-            assertEquals(true, output.contains("lanes=" + expectedLanes + " "),
+            assertTrue(output.contains("lanes=" + expectedLanes + " "),
                     "child did not run with " + expectedLanes + " lanes:\n" + output);
         }
     }

@@ -3,6 +3,7 @@ package dev.quill.tensor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -13,12 +14,35 @@ class WeightMatrixDotTest {
         return KernelChecks.TYPES;
     }
 
+    private static final long WARM_UP_LIMIT_NANOS = 30_000_000_000L;
+    private static final int BATCH = 200;
+
+    /**
+     * First calls dot in batches until a batch allocates (nearly) nothing: only C2-compiled kernel
+     * code does that, as the interpreter and C1 box every vector. So the check that follows runs
+     * the compiled vector code, and the kernel is shown to allocate nothing per call (a vector
+     * call that C2 failed to inline would stay boxed, and the kernel ~50x slower).
+     */
     @ParameterizedTest
     @MethodSource("types")
-    void fastDotMatchesReferenceOnRandomBlocks(GgmlType type) {
-        // Warm-up calls so that the check usually runs compiled vector code, not only the
-        // interpreter's Java fallback (C2 compiles in the background, so not guaranteed).
-        List<String> failures = KernelChecks.checkDots(type, new Random(type.id()), 5, 1500);
+    void compiledDotAllocatesNothingAndMatchesReference(GgmlType type) {
+        Random rnd = new Random(type.id());
+        WeightMatrix m = KernelChecks.randomWeights(type, 5, rnd);
+        float[] x = KernelChecks.randomVector(m.cols() + 1, rnd);
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long deadline = System.nanoTime() + WARM_UP_LIMIT_NANOS;
+        long allocated;
+        float sink = 0;
+        do {
+            long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < BATCH; i++) {
+                sink += m.dot(i % m.rows(), x, 1);
+            }
+            allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        } while (allocated >= BATCH && System.nanoTime() < deadline);
+        // Under one byte per call, where a single boxed vector is 64+ bytes.
+        assertTrue(allocated < BATCH, type + " dot still allocates " + allocated / BATCH + " bytes per call (" + sink + ")");
+        List<String> failures = KernelChecks.checkDots(m, rnd);
         assertTrue(failures.isEmpty(), String.join("\n", failures));
     }
 
