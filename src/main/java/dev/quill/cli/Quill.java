@@ -27,6 +27,9 @@ public final class Quill {
         m.put("serve", new ServeCommand());
         m.put("generate", new GenerateCommand());
         m.put("inspect", new InspectCommand());
+        m.put("pull", new PullCommand());
+        m.put("synth", new SynthCommand());
+        m.put("bench", new BenchCommand());
         return m;
     }
 

@@ -11,7 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
 public final class F32Matrix extends WeightMatrix {
     private static final ValueLayout.OfFloat F32_LE =
             ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> SPECIES = Simd.F;
 
     public F32Matrix(MemorySegment data, int rows, int cols) {
         super(data, rows, cols);
@@ -46,5 +46,12 @@ public final class F32Matrix extends WeightMatrix {
             sum += data.get(F32_LE, base + 4L * i) * x[xOff + i];
         }
         return sum;
+    }
+
+    /** Stores the values as they are. */
+    static void quantizeRow(float[] src, int srcOff, int n, MemorySegment dst, long dstOff) {
+        for (int i = 0; i < n; i++) {
+            dst.set(F32_LE, dstOff + 4L * i, src[srcOff + i]);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.quill.tensor;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -10,6 +11,12 @@ import java.lang.foreign.MemorySegment;
  * <p>Each weight type has a scalar reference path ({@link #dequantizeRow}, {@link #dotReference})
  * that is written for clarity, and a fast path ({@link #dot}) that uses the Vector API; tests check
  * them against each other. Hot paths never allocate.
+ *
+ * <p>Kernels must only ever see one kind of segment: once C2 has profiled several segment classes
+ * (heap, mapped, allocated) at the vector loads, it no longer compiles them to vector instructions
+ * and a kernel gets several times slower. So a heap segment is copied off-heap once here, and a
+ * mapped one is viewed as a plain native segment. Other code doing vector loads from heap
+ * segments would pollute the same (JDK-wide) profile.
  */
 public abstract class WeightMatrix {
     protected final MemorySegment data;
@@ -19,6 +26,9 @@ public abstract class WeightMatrix {
 
     protected WeightMatrix(MemorySegment data, int rows, int cols) {
         GgmlType type = type();
+        if (rows < 0 || cols < 0) {
+            throw new IllegalArgumentException(type + " matrix cannot be " + rows + "x" + cols);
+        }
         if (cols % type.blockSize() != 0) {
             throw new IllegalArgumentException(type + " needs rows of whole blocks of "
                     + type.blockSize() + " values, got " + cols);
@@ -27,11 +37,26 @@ public abstract class WeightMatrix {
         this.cols = cols;
         this.rowBytes = type.byteSize(cols);
         long needed = rowBytes * rows;
-        if (data.byteSize() < needed) {
+        // Exact: a tensor's bytes are sliced to its shape, so any difference means a wrong shape.
+        if (data.byteSize() != needed) {
             throw new IllegalArgumentException(type + " matrix " + rows + "x" + cols + " needs "
                     + needed + " bytes, segment has " + data.byteSize());
         }
-        this.data = data;
+        this.data = data.isNative() ? sameClassView(data) : Arena.ofAuto().allocate(needed, 64).copyFrom(data);
+    }
+
+    /**
+     * A view of a native segment (same memory, same lifetime) of the class that arena allocations
+     * have, so that mapped and allocated weights do not make the kernels' loads polymorphic. Needs
+     * native access; without it the segment is used as it is.
+     */
+    @SuppressWarnings("restricted") // same address, size and scope: nothing unsafe is created
+    private static MemorySegment sameClassView(MemorySegment nativeSegment) {
+        try {
+            return nativeSegment.reinterpret(nativeSegment.byteSize());
+        } catch (IllegalCallerException nativeAccessDenied) {
+            return nativeSegment;
+        }
     }
 
     public abstract GgmlType type();
@@ -109,6 +134,18 @@ public abstract class WeightMatrix {
     public static WeightMatrix of(GgmlType type, MemorySegment data, int rows, int cols) {
         return switch (type) {
             case F32 -> new F32Matrix(data, rows, cols);
+            case F16 -> new F16Matrix(data, rows, cols);
+            case BF16 -> new BF16Matrix(data, rows, cols);
+            case Q8_0 -> new Q8_0Matrix(data, rows, cols);
+            case Q4_0 -> new Q4_0Matrix(data, rows, cols);
+            case Q4_1 -> new Q4_1Matrix(data, rows, cols);
+            case Q5_0 -> new Q5_0Matrix(data, rows, cols);
+            case Q5_1 -> new Q5_1Matrix(data, rows, cols);
+            case Q2_K -> new Q2_KMatrix(data, rows, cols);
+            case Q3_K -> new Q3_KMatrix(data, rows, cols);
+            case Q4_K -> new Q4_KMatrix(data, rows, cols);
+            case Q5_K -> new Q5_KMatrix(data, rows, cols);
+            case Q6_K -> new Q6_KMatrix(data, rows, cols);
             default -> throw new UnsupportedWeightTypeException(type);
         };
     }
