@@ -16,6 +16,7 @@ final class Access {
 
     /** The value stored under {@code key}, treating 1, 1.0 and True as one key as Python does. */
     static Object findKey(Map<Object, Object> map, Object key) {
+        key = PyOps.unwrapMarkup(key);
         Object value = map.get(key);
         if (value != null || map.containsKey(key)) {
             return value;
@@ -64,11 +65,14 @@ final class Access {
             if (found != Frame.MISSING) {
                 return found;
             }
-        } else if (PyOps.isInt(key) && (PyOps.isSequence(target) || target instanceof String)) {
+        } else if (PyOps.isInt(key) && (PyOps.isSequence(target) || PyOps.isStr(target))) {
             long index = PyOps.toLong(key);
-            if (target instanceof String s) {
-                String c = PyStrings.at(s, index);
-                return c != null ? c : Undefined.missingItem(target, key);
+            if (PyOps.isStr(target)) {
+                String c = PyStrings.at((String) PyOps.unwrapMarkup(target), index);
+                if (c == null) {
+                    return Undefined.missingItem(target, key);
+                }
+                return target instanceof Markup ? new Markup(c) : c;
             }
             List<Object> items = PyOps.items(target);
             long i = index < 0 ? index + items.size() : index;
@@ -89,6 +93,9 @@ final class Access {
         Long by = sliceIndex(step);
         if (target instanceof String s) {
             return PyStrings.slice(s, from, to, by);
+        }
+        if (target instanceof Markup m) {
+            return new Markup(PyStrings.slice(m.text(), from, to, by));
         }
         if (PyOps.isSequence(target)) {
             List<Object> items = PyOps.items(target);

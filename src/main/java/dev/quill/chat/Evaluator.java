@@ -75,6 +75,14 @@ final class Evaluator {
                 default -> PyOps.positive(eval(u.operand(), frame));
             };
             case Expr.Binary b -> binary(b, frame);
+            case Expr.Power p -> {
+                Object base = eval(p.base(), frame);
+                Object exponent = eval(p.exponent(), frame);
+                if (p.constantBase() && isNegative(base)) {
+                    yield PyOps.negate(PyOps.arithmetic("**", PyOps.negate(base), exponent, budget));
+                }
+                yield PyOps.arithmetic("**", base, exponent, budget);
+            }
             case Expr.Compare c -> {
                 Object left = eval(c.first(), frame);
                 for (int i = 0; i < c.ops().size(); i++) {
@@ -117,6 +125,10 @@ final class Evaluator {
                 return PyOps.arithmetic(b.op(), left, eval(b.right(), frame), budget);
             }
         }
+    }
+
+    private static boolean isNegative(Object v) {
+        return v instanceof Long l ? l < 0 : v instanceof Double d && (d < 0 || (d == 0 && 1 / d < 0));
     }
 
     private Object evalOptional(Expr e, Frame frame) {

@@ -52,6 +52,14 @@ sealed interface Expr {
     record Binary(String op, Expr left, Expr right, int line) implements Expr {
     }
 
+    /**
+     * {@code base ** exponent}. {@code constantBase} marks a base Jinja2's optimizer folds to a
+     * constant while the exponent is not: Jinja2 then emits Python source like {@code -2 ** x},
+     * which Python reads as {@code -(2 ** x)}, so a negative constant base negates the result.
+     */
+    record Power(Expr base, Expr exponent, boolean constantBase, int line) implements Expr {
+    }
+
     /** A comparison chain {@code a < b <= c}, Python style; ops include {@code in} and {@code not in}. */
     record Compare(Expr first, List<String> ops, List<Expr> operands, int line) implements Expr {
     }

@@ -30,16 +30,16 @@ final class Filters {
         FILTERS.put("abs", (ev, v, a) -> abs(v, a));
         FILTERS.put("attr", (ev, v, a) -> attr(v, a, ev));
         FILTERS.put("batch", Filters::batch);
-        FILTERS.put("capitalize", (ev, v, a) -> PyStrings.capitalize(text(ev, v, a, "capitalize")));
+        FILTERS.put("capitalize", (ev, v, a) -> sameKind(v, PyStrings.capitalize(text(ev, v, a, "capitalize"))));
         FILTERS.put("center", Filters::center);
         FILTERS.put("count", Filters::length);
         FILTERS.put("length", Filters::length);
         FILTERS.put("default", Filters::defaultValue);
         FILTERS.put("d", Filters::defaultValue);
         FILTERS.put("dictsort", Filters::dictsort);
-        FILTERS.put("escape", (ev, v, a) -> escape(text(ev, v, a, "escape")));
-        FILTERS.put("e", (ev, v, a) -> escape(text(ev, v, a, "e")));
-        FILTERS.put("forceescape", (ev, v, a) -> escape(text(ev, v, a, "forceescape")));
+        FILTERS.put("escape", (ev, v, a) -> escapeFilter(v, a));
+        FILTERS.put("e", (ev, v, a) -> escapeFilter(v, a));
+        FILTERS.put("forceescape", (ev, v, a) -> new Markup(escape(text(ev, v, a, "forceescape"))));
         FILTERS.put("first", (ev, v, a) -> firstOrLast(v, a, true));
         FILTERS.put("last", (ev, v, a) -> firstOrLast(v, a, false));
         FILTERS.put("float", (ev, v, a) -> toFloat(v, a));
@@ -52,8 +52,8 @@ final class Filters {
             a.bind("list", NONE);
             return new ArrayList<>(PyOps.iterate(v));
         });
-        FILTERS.put("lower", (ev, v, a) -> PyStrings.lower(text(ev, v, a, "lower")));
-        FILTERS.put("upper", (ev, v, a) -> PyStrings.upper(text(ev, v, a, "upper")));
+        FILTERS.put("lower", (ev, v, a) -> sameKind(v, PyStrings.lower(text(ev, v, a, "lower"))));
+        FILTERS.put("upper", (ev, v, a) -> sameKind(v, PyStrings.upper(text(ev, v, a, "upper"))));
         FILTERS.put("map", Filters::map);
         FILTERS.put("max", (ev, v, a) -> minOrMax(ev, v, a, false));
         FILTERS.put("min", (ev, v, a) -> minOrMax(ev, v, a, true));
@@ -65,15 +65,16 @@ final class Filters {
         FILTERS.put("replace", Filters::replace);
         FILTERS.put("reverse", (ev, v, a) -> reverse(v, a));
         FILTERS.put("round", (ev, v, a) -> round(v, a));
-        FILTERS.put("safe", (ev, v, a) -> text(ev, v, a, "safe"));
-        FILTERS.put("string", (ev, v, a) -> text(ev, v, a, "string"));
+        FILTERS.put("safe", (ev, v, a) -> v instanceof Markup ? v : new Markup(text(ev, v, a, "safe")));
+        FILTERS.put("string", (ev, v, a) -> sameKind(v, text(ev, v, a, "string")));
         FILTERS.put("sort", Filters::sort);
         FILTERS.put("sum", Filters::sum);
         FILTERS.put("title", (ev, v, a) -> title(text(ev, v, a, "title")));
         FILTERS.put("tojson", Filters::tojson);
         FILTERS.put("trim", (ev, v, a) -> {
             Object chars = a.bind("trim", new String[] {"chars"}, (Object) null)[0];
-            return PyStrings.strip(ev.text(v), chars == null ? null : Methods.requireString(chars, "trim"), true, true);
+            return sameKind(v, PyStrings.strip(ev.text(v), chars == null ? null : Methods.requireString(chars, "trim"),
+                    true, true));
         });
         FILTERS.put("truncate", Filters::truncate);
         FILTERS.put("unique", Filters::unique);
@@ -92,6 +93,16 @@ final class Filters {
 
     static Filter get(String name) {
         return FILTERS.get(name);
+    }
+
+    private static Object escapeFilter(Object v, Arguments a) {
+        a.bind("escape", NONE);
+        return Markup.escape(v);
+    }
+
+    /** Markup stays Markup through the filters whose Python implementation returns the same str type. */
+    private static Object sameKind(Object input, String result) {
+        return input instanceof Markup ? new Markup(result) : result;
     }
 
     private static String text(Evaluator ev, Object v, Arguments a, String name) {
@@ -131,6 +142,10 @@ final class Filters {
         if (size <= 0) {
             throw new TemplateException("batch size must be positive");
         }
+        return generator(() -> batches(v, size, p[1]));
+    }
+
+    private static List<Object> batches(Object v, long size, Object fill) {
         List<Object> out = new ArrayList<>();
         List<Object> current = new ArrayList<>();
         for (Object item : PyOps.iterate(v)) {
@@ -141,9 +156,9 @@ final class Filters {
             current.add(item);
         }
         if (!current.isEmpty()) {
-            if (p[1] != Frame.MISSING) {
+            if (fill != Frame.MISSING) {
                 while (current.size() < size) {
-                    current.add(p[1]);
+                    current.add(fill);
                 }
             }
             out.add(current);
@@ -154,7 +169,7 @@ final class Filters {
     private static Object center(Evaluator ev, Object v, Arguments a) {
         long width = Methods.integer(a.bind("center", new String[] {"width"}, 80L)[0], "center");
         ev.budget.checkSize(width);
-        return PyStrings.center(ev.text(v), (int) width, " ");
+        return sameKind(v, PyStrings.center(ev.text(v), (int) width, " "));
     }
 
     private static Object length(Evaluator ev, Object v, Arguments a) {
@@ -210,6 +225,13 @@ final class Filters {
 
     private static Object firstOrLast(Object v, Arguments a, boolean first) {
         a.bind(first ? "first" : "last", NONE);
+        if (v instanceof PyIterator it) {
+            if (!first) {
+                throw new TemplateException("'" + it.typeName() + "' object is not reversible");
+            }
+            Object next = it.next();
+            return next != Frame.MISSING ? next : Undefined.because("No first item, sequence was empty.");
+        }
         List<Object> items = PyOps.iterate(v);
         if (items.isEmpty()) {
             return Undefined.because(first ? "No first item, sequence was empty." : "No last item, sequence was empty.");
@@ -318,7 +340,7 @@ final class Filters {
             throw new TemplateException("can't handle positional and keyword arguments at the same time");
         }
         Object args = a.keywords().isEmpty() ? new PyTuple(a.positional()) : new LinkedHashMap<Object, Object>(a.keywords());
-        return PyFormat.percent(ev.text(v), args, ev.budget);
+        return PyOps.arithmetic("%", v instanceof Markup ? v : ev.text(v), args, ev.budget);
     }
 
     private static Object indent(Evaluator ev, Object v, Arguments a) {
@@ -353,20 +375,27 @@ final class Filters {
             }
         }
         String result = sb.toString();
-        return PyOps.truthy(p[1]) ? indentation + result : result;
+        return sameKind(v, PyOps.truthy(p[1]) ? indentation + result : result);
     }
 
     private static Object items(Object v, Arguments a) {
         a.bind("items", NONE);
-        if (v instanceof Undefined) {
-            return new ArrayList<>();
-        }
-        if (!(v instanceof Map<?, ?> m)) {
-            throw new TemplateException("Can only get item pairs from a mapping.");
-        }
-        List<Object> out = new ArrayList<>(m.size());
-        m.forEach((k, val) -> out.add(PyTuple.of(k, val)));
-        return out;
+        return generator(() -> {
+            if (v instanceof Undefined) {
+                return List.of();
+            }
+            if (!(v instanceof Map<?, ?> m)) {
+                throw new TemplateException("Can only get item pairs from a mapping.");
+            }
+            List<Object> out = new ArrayList<>(m.size());
+            m.forEach((k, val) -> out.add(PyTuple.of(k, val)));
+            return out;
+        });
+    }
+
+    /** Jinja2 implements these filters as Python generators; see {@link PyIterator}. */
+    private static PyIterator generator(java.util.function.Supplier<List<Object>> items) {
+        return new PyIterator("generator", items);
     }
 
     private static Object join(Evaluator ev, Object v, Arguments a) {
@@ -427,13 +456,16 @@ final class Filters {
             Arguments rest = a.dropFirst(1);
             mapper = item -> ev.callFilter(filter, item, rest);
         }
-        List<Object> out = new ArrayList<>();
-        if (PyOps.truthy(v)) {
-            for (Object item : PyOps.iterate(v)) {
-                out.add(mapper.apply(item));
+        Function<Object, Object> map = mapper;
+        return generator(() -> {
+            List<Object> out = new ArrayList<>();
+            if (PyOps.truthy(v)) {
+                for (Object item : PyOps.iterate(v)) {
+                    out.add(map.apply(item));
+                }
             }
-        }
-        return out;
+            return out;
+        });
     }
 
     private static Object select(Evaluator ev, Object v, Arguments a, boolean keep, boolean byAttribute) {
@@ -454,15 +486,19 @@ final class Filters {
         } else {
             predicate = PyOps::truthy;
         }
-        List<Object> out = new ArrayList<>();
-        if (PyOps.truthy(v)) {
-            for (Object item : PyOps.iterate(v)) {
-                if (predicate.test(transform.apply(item)) == keep) {
-                    out.add(item);
+        Function<Object, Object> getter = transform;
+        java.util.function.Predicate<Object> test = predicate;
+        return generator(() -> {
+            List<Object> out = new ArrayList<>();
+            if (PyOps.truthy(v)) {
+                for (Object item : PyOps.iterate(v)) {
+                    if (test.test(getter.apply(item)) == keep) {
+                        out.add(item);
+                    }
                 }
             }
-        }
-        return out;
+            return out;
+        });
     }
 
     private static Object minOrMax(Evaluator ev, Object v, Arguments a, boolean min) {
@@ -497,12 +533,13 @@ final class Filters {
 
     private static Object reverse(Object v, Arguments a) {
         a.bind("reverse", NONE);
-        if (v instanceof String s) {
-            return new StringBuilder(s).reverse().toString();
+        if (PyOps.isStr(v)) {
+            return sameKind(v, PyStrings.slice(PyOps.str(v), null, null, -1L));
         }
         List<Object> out = new ArrayList<>(PyOps.iterate(v));
         java.util.Collections.reverse(out);
-        return out;
+        // Python's reversed() gives a one-shot iterator; only iterators themselves become a list.
+        return v instanceof PyIterator ? out : new PyIterator("reversed", () -> out);
     }
 
     private static Object round(Object v, Arguments a) {
@@ -644,13 +681,15 @@ final class Filters {
         Object[] p = a.bind("unique", new String[] {"case_sensitive", "attribute"}, false, null);
         Function<Object, Object> getter = p[1] == null ? Function.identity() : attributeGetter(ev, p[1], null);
         boolean caseSensitive = PyOps.truthy(p[0]);
-        Set<Object> seen = new HashSet<>();
-        List<Object> out = new ArrayList<>();
-        for (Object item : PyOps.iterate(v)) {
-            if (seen.add(PyOps.hashKey(key(getter.apply(item), caseSensitive)))) {
-                out.add(item);
+        return generator(() -> {
+            Set<Object> seen = new HashSet<>();
+            List<Object> out = new ArrayList<>();
+            for (Object item : PyOps.iterate(v)) {
+                if (seen.add(PyOps.hashKey(key(getter.apply(item), caseSensitive)))) {
+                    out.add(item);
+                }
             }
-        }
-        return out;
+            return out;
+        });
     }
 }

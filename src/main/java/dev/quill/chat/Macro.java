@@ -22,6 +22,7 @@ final class Macro implements TemplateCallable {
         this.renderer = renderer;
     }
 
+    /** The macro's name, or null for the anonymous caller of a call block. */
     String name() {
         return definition.name();
     }
@@ -38,11 +39,11 @@ final class Macro implements TemplateCallable {
 
     @Override
     public Object call(Arguments args) {
-        String name = definition.name();
+        String name = definition.name() == null ? "None" : "'" + definition.name() + "'";
         List<Stmt.Param> params = definition.params();
         List<Object> positional = args.positional();
         if (positional.size() > params.size() && !definition.catchesVarargs()) {
-            throw new TemplateException("macro '" + name + "' takes not more than " + params.size() + " argument(s)");
+            throw new TemplateException("macro " + name + " takes not more than " + params.size() + " argument(s)");
         }
         Frame frame = new Frame(closure);
         Set<String> assigned = new HashSet<>();
@@ -51,24 +52,27 @@ final class Macro implements TemplateCallable {
             assigned.add(params.get(i).name());
         }
         Map<String, Object> extraKeywords = new LinkedHashMap<>();
-        Object caller = Undefined.named("caller");
+        Object caller = Undefined.because("No caller defined");
         for (Map.Entry<String, Object> kw : args.keywords().entrySet()) {
             String key = kw.getKey();
             boolean isParam = params.stream().anyMatch(p -> p.name().equals(key));
-            if (isParam) {
-                if (!assigned.add(key)) {
-                    throw new TemplateException("macro '" + name + "' got multiple values for argument '" + key + "'");
-                }
+            // A keyword naming a parameter already filled positionally counts as an extra keyword, as in Jinja2.
+            if (isParam && assigned.add(key)) {
                 frame.set(key, kw.getValue());
-            } else if (key.equals("caller")) {
+            } else if (key.equals("caller") && definition.usesCaller()) {
                 caller = kw.getValue();
             } else if (definition.catchesKwargs()) {
                 extraKeywords.put(key, kw.getValue());
+            } else if (key.equals("caller")) {
+                throw new TemplateException("macro " + name + " was invoked with two values for the special caller"
+                        + " argument. This is most likely a bug.");
             } else {
-                throw new TemplateException("macro '" + name + "' takes no keyword argument '" + key + "'");
+                throw new TemplateException("macro " + name + " takes no keyword argument '" + key + "'");
             }
         }
-        frame.set("caller", caller);
+        if (definition.usesCaller()) {
+            frame.set("caller", caller);
+        }
         for (Stmt.Param param : params) {
             if (assigned.contains(param.name())) {
                 continue;

@@ -30,6 +30,7 @@ final class Methods {
         boolean known = switch (receiver) {
             case null -> false;
             case String s -> STRING_METHODS.contains(name);
+            case Markup m -> STRING_METHODS.contains(name);
             case Map<?, ?> m -> DICT_METHODS.contains(name);
             case PyTuple t -> name.equals("index") || name.equals("count");
             case List<?> l -> LIST_METHODS.contains(name);
@@ -51,6 +52,8 @@ final class Methods {
         public Object call(Arguments args) {
             return switch (receiver) {
                 case String s -> stringMethod(s, name, args, budget);
+                // Markup methods work on the text; their results are plain strings here.
+                case Markup m -> stringMethod(m.text(), name, args, budget);
                 case Map<?, ?> m -> dictMethod(PyOps.castMap(m), name, args);
                 default -> listMethod(PyOps.items(receiver), receiver instanceof PyTuple, name, args);
             };
@@ -63,15 +66,15 @@ final class Methods {
                 args.bind("items", new String[0]);
                 List<Object> out = new ArrayList<>(map.size());
                 map.forEach((k, v) -> out.add(PyTuple.of(k, v)));
-                return out;
+                return new DictView("dict_items", out);
             }
             case "keys" -> {
                 args.bind("keys", new String[0]);
-                return new ArrayList<>(map.keySet());
+                return new DictView("dict_keys", new ArrayList<>(map.keySet()));
             }
             case "values" -> {
                 args.bind("values", new String[0]);
-                return new ArrayList<>(map.values());
+                return new DictView("dict_values", new ArrayList<>(map.values()));
             }
             case "get" -> {
                 Object[] a = args.bind("get", new String[] {"key", "default"}, Arguments.REQUIRED, null);
@@ -166,7 +169,7 @@ final class Methods {
                 List<Object> parts = PyOps.iterate(iterable);
                 StringBuilder sb = new StringBuilder();
                 for (int i = 0; i < parts.size(); i++) {
-                    if (!(parts.get(i) instanceof String part)) {
+                    if (!(PyOps.unwrapMarkup(parts.get(i)) instanceof String part)) {
                         throw new TemplateException("sequence item " + i + ": expected str instance, "
                                 + PyOps.typeName(parts.get(i)) + " found");
                     }
@@ -307,7 +310,7 @@ final class Methods {
     }
 
     static String requireString(Object v, String function) {
-        if (v instanceof String s) {
+        if (PyOps.unwrapMarkup(v) instanceof String s) {
             return s;
         }
         PyOps.failIfUndefined(v);

@@ -281,7 +281,8 @@ final class Parser {
         expectBlockEnd();
         Set<String> names = new HashSet<>();
         List<Stmt> body = parseDetachedBody("endmacro", names);
-        return new Stmt.Macro(name, params, body, names.contains("varargs"), names.contains("kwargs"), line);
+        return new Stmt.Macro(name, params, body, names.contains("varargs"), names.contains("kwargs"),
+                names.contains("caller"), line);
     }
 
     /** A macro or caller body: names are tracked and loop controls cannot reach an outer loop. */
@@ -330,8 +331,10 @@ final class Parser {
             throw error("expected call", start);
         }
         expectBlockEnd();
-        List<Stmt> body = parseDetachedBody("endcall", new HashSet<>());
-        return new Stmt.CallBlock(c, params, body, start.line());
+        Set<String> names = new HashSet<>();
+        List<Stmt> body = parseDetachedBody("endcall", names);
+        return new Stmt.CallBlock(c, params, body, names.contains("varargs"), names.contains("kwargs"),
+                names.contains("caller"), start.line());
     }
 
     private Stmt parseFilterBlock() {
@@ -553,9 +556,41 @@ final class Parser {
         Expr left = parseUnary(true);
         while (peek().isOperator("**")) {
             Token op = next();
-            left = new Expr.Binary("**", left, parseUnary(true), op.line());
+            Expr right = parseUnary(true);
+            left = new Expr.Power(left, right, isConstant(left) && !isConstant(right), op.line());
         }
         return left;
+    }
+
+    /** Filters Jinja2 cannot fold at compile time because they need the render context. */
+    private static final Set<String> CONTEXT_FILTERS = Set.of("map", "select", "reject", "selectattr", "rejectattr");
+
+    /** Whether Jinja2's optimizer would fold {@code e} into a constant (no variables involved). */
+    static boolean isConstant(Expr e) {
+        return switch (e) {
+            case Expr.Literal l -> true;
+            case Expr.Unary u -> isConstant(u.operand());
+            case Expr.Binary b -> isConstant(b.left()) && isConstant(b.right());
+            case Expr.Power p -> isConstant(p.base()) && isConstant(p.exponent());
+            case Expr.Compare c -> isConstant(c.first()) && c.operands().stream().allMatch(Parser::isConstant);
+            case Expr.Conditional c -> isConstant(c.condition()) && isConstant(c.then())
+                    && c.otherwise() != null && isConstant(c.otherwise());
+            case Expr.ListLiteral l -> l.items().stream().allMatch(Parser::isConstant);
+            case Expr.TupleLiteral t -> t.items().stream().allMatch(Parser::isConstant);
+            case Expr.DictLiteral d -> d.keys().stream().allMatch(Parser::isConstant)
+                    && d.values().stream().allMatch(Parser::isConstant);
+            case Expr.Filter f -> f.input() != null && !CONTEXT_FILTERS.contains(f.name()) && isConstant(f.input())
+                    && f.args().stream().allMatch(Parser::isConstant)
+                    && f.keywords().stream().allMatch(k -> isConstant(k.value()));
+            case Expr.Test t -> isConstant(t.input()) && t.args().stream().allMatch(Parser::isConstant)
+                    && t.keywords().stream().allMatch(k -> isConstant(k.value()));
+            case Expr.Attribute a -> isConstant(a.target());
+            case Expr.Item i -> isConstant(i.target()) && isConstant(i.key());
+            case Expr.Slice s -> (s.start() == null || isConstant(s.start())) && (s.stop() == null || isConstant(s.stop()))
+                    && (s.step() == null || isConstant(s.step()));
+            case Expr.Name n -> false;
+            case Expr.Call c -> false;
+        };
     }
 
     private Expr parseUnary(boolean withFilter) {

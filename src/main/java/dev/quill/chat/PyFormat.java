@@ -120,7 +120,9 @@ final class PyFormat {
             out.append(formatValue(value, spec, true));
             budget.checkSize(out.length());
         }
-        if (mapping == null && next < values.size()) {
+        // Python skips this check when the single argument supports indexing (a list or dict).
+        boolean indexable = args instanceof List || args instanceof Map || args instanceof Undefined;
+        if (!indexable && next < values.size()) {
             throw new TemplateException("not all arguments converted during string formatting");
         }
         return out.toString();

@@ -59,9 +59,10 @@ final class PyJson {
             case Long l -> out.append(l);
             case Double d -> out.append(floatText(d));
             case String s -> writeString(s);
+            case Markup m -> writeString(m.text());
             case Map<?, ?> m -> writeObject(PyOps.castMap(m), level);
             default -> {
-                if (!PyOps.isSequence(value)) {
+                if (!PyOps.isSequence(value) || value instanceof RangeList) {
                     throw new TemplateException("Object of type " + PyOps.typeName(value) + " is not JSON serializable");
                 }
                 List<Object> items = PyOps.items(value);
@@ -112,6 +113,7 @@ final class PyJson {
     private static String keyText(Object key) {
         return switch (key) {
             case String s -> s;
+            case Markup m -> m.text();
             case null -> "null";
             case Boolean b -> b ? "true" : "false";
             case Long l -> l.toString();

@@ -37,6 +37,16 @@ final class PyOps {
         return v instanceof List || v instanceof PyTuple;
     }
 
+    /** A str or a {@link Markup} (which is a str subclass in Python). */
+    static boolean isStr(Object v) {
+        return v instanceof String || v instanceof Markup;
+    }
+
+    /** The text of a str or Markup; other values unchanged. */
+    static Object unwrapMarkup(Object v) {
+        return v instanceof Markup m ? m.text() : v;
+    }
+
     /** The items of a list or tuple. */
     static List<Object> items(Object v) {
         return v instanceof PyTuple t ? t.items() : castList(v);
@@ -63,6 +73,9 @@ final class PyOps {
             case List<?> l -> "list";
             case PyTuple t -> "tuple";
             case Map<?, ?> m -> "dict";
+            case Markup m -> "Markup";
+            case PyIterator it -> it.typeName();
+            case DictView view -> view.typeName();
             case Undefined u -> "Undefined";
             case Namespace n -> "Namespace";
             case LoopContext l -> "LoopContext";
@@ -89,6 +102,8 @@ final class PyOps {
             case List<?> l -> !l.isEmpty();
             case PyTuple t -> !t.items().isEmpty();
             case Map<?, ?> m -> !m.isEmpty();
+            case Markup m -> !m.text().isEmpty();
+            case DictView view -> !view.items().isEmpty();
             case Undefined u -> false;
             default -> true;
         };
@@ -102,6 +117,7 @@ final class PyOps {
             case Boolean b -> b ? "True" : "False";
             case Long l -> l.toString();
             case Double d -> floatRepr(d);
+            case Markup m -> m.text();
             case Undefined u -> "";
             default -> repr(v, maxChars);
         };
@@ -118,18 +134,34 @@ final class PyOps {
 
     static String repr(Object v, long maxChars) {
         StringBuilder sb = new StringBuilder();
-        appendRepr(v, sb, maxChars);
+        appendRepr(v, sb, maxChars, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
         return sb.toString();
     }
 
-    private static void appendRepr(Object v, StringBuilder sb, long maxChars) {
+    /**
+     * {@code printing} holds the containers being printed, so a namespace that contains itself
+     * prints {@code {...}} like Python instead of recursing forever.
+     */
+    private static void appendRepr(Object v, StringBuilder sb, long maxChars, java.util.Set<Object> printing) {
+        if ((v instanceof Map || (v instanceof List && !(v instanceof RangeList))) && !printing.add(v)) {
+            sb.append(v instanceof Map ? "{...}" : "[...]");
+            return;
+        }
+        try {
+            appendReprOnce(v, sb, maxChars, printing);
+        } finally {
+            printing.remove(v);
+        }
+    }
+
+    private static void appendReprOnce(Object v, StringBuilder sb, long maxChars, java.util.Set<Object> printing) {
         switch (v) {
             case null -> sb.append("None");
             case String s -> appendStringRepr(s, sb);
             case RangeList r -> sb.append("range(").append(r.start).append(", ").append(r.stop)
                     .append(r.step == 1 ? "" : ", " + r.step).append(')');
-            case List<?> l -> appendItems(l, "[", "]", sb, maxChars);
-            case PyTuple t -> appendItems(t.items(), "(", t.items().size() == 1 ? ",)" : ")", sb, maxChars);
+            case List<?> l -> appendItems(l, "[", "]", sb, maxChars, printing);
+            case PyTuple t -> appendItems(t.items(), "(", t.items().size() == 1 ? ",)" : ")", sb, maxChars, printing);
             case Map<?, ?> m -> {
                 sb.append('{');
                 boolean first = true;
@@ -138,20 +170,31 @@ final class PyOps {
                         sb.append(", ");
                     }
                     first = false;
-                    appendRepr(e.getKey(), sb, maxChars);
+                    appendRepr(e.getKey(), sb, maxChars, printing);
                     sb.append(": ");
-                    appendRepr(e.getValue(), sb, maxChars);
+                    appendRepr(e.getValue(), sb, maxChars, printing);
                     checkLength(sb, maxChars);
                 }
                 sb.append('}');
             }
+            case Markup m -> {
+                sb.append("Markup(");
+                appendStringRepr(m.text(), sb);
+                sb.append(')');
+            }
+            case DictView view -> {
+                sb.append(view.typeName()).append('(');
+                appendItems(view.items(), "[", "]", sb, maxChars, printing);
+                sb.append(')');
+            }
+            case PyIterator it -> sb.append('<').append(it.typeName()).append(" object>");
             case Namespace n -> {
                 sb.append("<Namespace ");
-                appendRepr(n.attributes, sb, maxChars);
+                appendRepr(n.attributes, sb, maxChars, printing);
                 sb.append('>');
             }
             case Undefined u -> sb.append("Undefined");
-            case Macro m -> sb.append("<Macro '").append(m.name()).append("'>");
+            case Macro m -> sb.append(m.name() == null ? "<Macro anonymous>" : "<Macro '" + m.name() + "'>");
             case LoopContext l -> sb.append("<LoopContext ").append(l.index0() + 1).append('/').append(l.length()).append('>');
             case TemplateCallable c -> sb.append("<built-in function>");
             default -> sb.append(str(v, maxChars));
@@ -159,13 +202,14 @@ final class PyOps {
         checkLength(sb, maxChars);
     }
 
-    private static void appendItems(List<?> items, String open, String close, StringBuilder sb, long maxChars) {
+    private static void appendItems(List<?> items, String open, String close, StringBuilder sb, long maxChars,
+            java.util.Set<Object> printing) {
         sb.append(open);
         for (int i = 0; i < items.size(); i++) {
             if (i > 0) {
                 sb.append(", ");
             }
-            appendRepr(items.get(i), sb, maxChars);
+            appendRepr(items.get(i), sb, maxChars, printing);
             checkLength(sb, maxChars);
         }
         sb.append(close);
@@ -298,6 +342,8 @@ final class PyOps {
     // ---- equality and ordering ----
 
     static boolean equal(Object a, Object b) {
+        a = unwrapMarkup(a);
+        b = unwrapMarkup(b);
         if (a == b) {
             return true;
         }
@@ -312,6 +358,9 @@ final class PyOps {
         }
         if (a instanceof String sa) {
             return b instanceof String sb && sa.equals(sb);
+        }
+        if (a instanceof RangeList || b instanceof RangeList) {
+            return a instanceof RangeList ra && b instanceof RangeList rb && equalItems(ra, rb);
         }
         if (a instanceof List<?> la) {
             return b instanceof List<?> lb && equalItems(la, lb);
@@ -383,6 +432,8 @@ final class PyOps {
 
     /** Python ordering between numbers, strings, or same-kind sequences; anything else is a TypeError. */
     static int order(Object a, Object b, String op) {
+        a = unwrapMarkup(a);
+        b = unwrapMarkup(b);
         if (isNumber(a) && isNumber(b)) {
             if (isInt(a) && isInt(b)) {
                 return Long.compare(toLong(a), toLong(b));
@@ -413,7 +464,9 @@ final class PyOps {
     }
 
     /** Python {@code item in container}. */
-    static boolean contains(Object container, Object item) {
+    static boolean contains(Object containerValue, Object itemValue) {
+        Object container = unwrapMarkup(containerValue);
+        Object item = unwrapMarkup(itemValue);
         switch (container) {
             case null -> throw new TemplateException("argument of type 'NoneType' is not iterable");
             case String s -> {
@@ -424,10 +477,20 @@ final class PyOps {
                 return s.contains(needle);
             }
             case Map<?, ?> m -> {
+                hashKey(item);
                 return Access.findKey(castMap(m), item) != Frame.MISSING;
             }
             case Undefined u -> {
                 return false;
+            }
+            case PyIterator it -> {
+                return it.consumeUntil(item);
+            }
+            case DictView view -> {
+                if (view.typeName().equals("dict_keys")) {
+                    return view.items().stream().anyMatch(k -> equal(k, item));
+                }
+                return view.items().stream().anyMatch(o -> equal(o, item));
             }
             default -> {
                 if (isSequence(container)) {
@@ -448,6 +511,7 @@ final class PyOps {
         return switch (v) {
             case null -> List.of("None");
             case Boolean b -> b ? 1L : 0L;
+            case Markup m -> m.text();
             case Double d when d == Math.rint(d) && Math.abs(d) < 9.0e18 -> (long) d.doubleValue();
             case PyTuple t -> t.items().stream().map(PyOps::hashKey).toList();
             case List<?> l -> throw new TemplateException("unhashable type: 'list'");
@@ -467,6 +531,9 @@ final class PyOps {
             case PyTuple t -> t.items();
             case String s -> PyStrings.characters(s);
             case Map<?, ?> m -> new ArrayList<>(m.keySet());
+            case Markup m -> PyStrings.characters(m.text());
+            case PyIterator it -> it.drain();
+            case DictView view -> view.items();
             case Undefined u -> List.of();
             default -> throw new TemplateException("'" + typeName(v) + "' object is not iterable");
         };
@@ -474,7 +541,7 @@ final class PyOps {
 
     static boolean isIterable(Object v) {
         return v instanceof List || v instanceof PyTuple || v instanceof String || v instanceof Map
-                || v instanceof Undefined;
+                || v instanceof Undefined || v instanceof Markup || v instanceof PyIterator || v instanceof DictView;
     }
 
     static int length(Object v) {
@@ -484,6 +551,8 @@ final class PyOps {
             case List<?> l -> l.size();
             case PyTuple t -> t.items().size();
             case Map<?, ?> m -> m.size();
+            case Markup m -> PyStrings.length(m.text());
+            case DictView view -> view.items().size();
             case Undefined u -> 0;
             default -> throw new TemplateException("object of type '" + typeName(v) + "' has no len()");
         };
@@ -493,7 +562,10 @@ final class PyOps {
 
     static Object arithmetic(String op, Object a, Object b, RenderBudget budget) {
         failIfUndefined(a);
-        failIfUndefined(b);
+        // "text" % undefined formats like "%s" % "" in Python, so only other operators fail here.
+        if (!(op.equals("%") && isStr(a))) {
+            failIfUndefined(b);
+        }
         try {
             return switch (op) {
                 case "+" -> add(a, b, budget);
@@ -501,7 +573,11 @@ final class PyOps {
                 case "*" -> multiply(a, b, budget);
                 case "/" -> divide(a, b);
                 case "//" -> floorDivide(a, b);
-                case "%" -> a instanceof String s ? PyFormat.percent(s, b, budget) : modulo(a, b);
+                case "%" -> switch (a) {
+                    case String s -> PyFormat.percent(s, b, budget);
+                    case Markup m -> new Markup(PyFormat.percent(m.text(), escapeArguments(b), budget));
+                    default -> modulo(a, b);
+                };
                 case "**" -> power(a, b);
                 default -> throw new IllegalStateException(op);
             };
@@ -533,7 +609,33 @@ final class PyOps {
                 + typeName(b) + "'");
     }
 
+    /** Formatting into Markup escapes every argument that is not Markup or a number already. */
+    private static Object escapeArguments(Object args) {
+        if (args instanceof PyTuple t) {
+            return new PyTuple(t.items().stream().map(PyOps::escapeArgument).toList());
+        }
+        if (args instanceof Map<?, ?> m) {
+            Map<Object, Object> escaped = new java.util.LinkedHashMap<>();
+            m.forEach((k, v) -> escaped.put(k, escapeArgument(v)));
+            return escaped;
+        }
+        return escapeArgument(args);
+    }
+
+    private static Object escapeArgument(Object v) {
+        return isNumber(v) || v instanceof Markup ? v : Markup.escape(v);
+    }
+
     private static Object add(Object a, Object b, RenderBudget budget) {
+        if (a instanceof Markup || b instanceof Markup) {
+            if (!isStr(a) || !isStr(b)) {
+                throw unsupported("+", a, b);
+            }
+            String sa = Markup.escape(a).text();
+            String sb = Markup.escape(b).text();
+            budget.checkSize((long) sa.length() + sb.length());
+            return new Markup(sa + sb);
+        }
         if (isNumber(a) && isNumber(b)) {
             return numeric("+", a, b, Math::addExact, Double::sum);
         }
@@ -544,7 +646,7 @@ final class PyOps {
             budget.checkSize((long) sa.length() + sb.length());
             return sa + sb;
         }
-        if (a instanceof List<?> la && b instanceof List<?> lb) {
+        if (a instanceof List<?> la && b instanceof List<?> lb && !(a instanceof RangeList) && !(b instanceof RangeList)) {
             budget.checkSize((long) la.size() + lb.size());
             List<Object> out = new ArrayList<>(la);
             out.addAll(lb);
@@ -570,7 +672,7 @@ final class PyOps {
             return multiply(b, a, budget);
         }
         if (!isInt(b)) {
-            if (a instanceof String || isSequence(a)) {
+            if (isStr(a) || isSequence(a)) {
                 throw new TemplateException("can't multiply sequence by non-int of type '" + typeName(b) + "'");
             }
             throw unsupported("*", a, b);
@@ -580,7 +682,11 @@ final class PyOps {
             budget.checkSize(s.length() * times);
             return s.repeat((int) times);
         }
-        if (isSequence(a)) {
+        if (a instanceof Markup m) {
+            budget.checkSize(m.text().length() * times);
+            return new Markup(m.text().repeat((int) times));
+        }
+        if (isSequence(a) && !(a instanceof RangeList)) {
             List<Object> items = items(a);
             budget.checkSize(items.size() * times);
             List<Object> out = new ArrayList<>();
@@ -615,7 +721,21 @@ final class PyOps {
             }
             return Math.floorDiv(toLong(a), toLong(b));
         }
-        return Math.floor(toDouble(a) / toDouble(b));
+        return floatFloorDivide(toDouble(a), toDouble(b));
+    }
+
+    /** CPython's float floor division: derived from fmod, then snapped to an integral value. */
+    private static double floatFloorDivide(double x, double y) {
+        double mod = x % y;
+        double div = (x - mod) / y;
+        if (mod != 0 && (y < 0) != (mod < 0)) {
+            div -= 1.0;
+        }
+        if (div == 0) {
+            return Math.copySign(0.0, x / y);
+        }
+        double floor = Math.floor(div);
+        return div - floor > 0.5 ? floor + 1.0 : floor;
     }
 
     private static Object modulo(Object a, Object b) {
@@ -631,7 +751,11 @@ final class PyOps {
         double x = toDouble(a);
         double y = toDouble(b);
         double r = x % y;
-        if (r != 0 && (r < 0) != (y < 0)) {
+        if (r == 0) {
+            // Python gives a zero result the divisor's sign.
+            return Math.copySign(0.0, y);
+        }
+        if ((r < 0) != (y < 0)) {
             r += y;
         }
         return r;
@@ -664,7 +788,11 @@ final class PyOps {
         if (x < 0 && y != Math.rint(y)) {
             throw new TemplateException("negative number raised to a fractional power has a complex result");
         }
-        return Math.pow(x, y);
+        double result = Math.pow(x, y);
+        if (Double.isInfinite(result) && !Double.isInfinite(x) && !Double.isInfinite(y)) {
+            throw new TemplateException("(34, 'Numerical result out of range')");
+        }
+        return result;
     }
 
     static Object negate(Object v) {

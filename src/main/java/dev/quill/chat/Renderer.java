@@ -91,7 +91,7 @@ final class Renderer {
                 }
                 case Stmt.SetBlock s -> {
                     Output captured = new Output(budget);
-                    Signal signal = execute(s.body(), frame, captured);
+                    Signal signal = execute(s.body(), new Frame(frame), captured);
                     Object value = captured.toString();
                     if (s.filter() != null) {
                         value = ev.applyFilterChain(s.filter(), value, frame);
@@ -104,7 +104,8 @@ final class Renderer {
                     yield Signal.NORMAL;
                 }
                 case Stmt.CallBlock c -> {
-                    Stmt.Macro callerDefinition = new Stmt.Macro("caller", c.params(), c.body(), false, false, c.line());
+                    Stmt.Macro callerDefinition = new Stmt.Macro(null, c.params(), c.body(), c.catchesVarargs(),
+                            c.catchesKwargs(), c.usesCaller(), c.line());
                     Object callee = ev.eval(c.call().callee(), frame);
                     Arguments args = ev.arguments(c.call().args(), c.call().keywords(), frame);
                     java.util.Map<String, Object> keywords = new java.util.LinkedHashMap<>(args.keywords());
@@ -114,7 +115,7 @@ final class Renderer {
                 }
                 case Stmt.FilterBlock f -> {
                     Output captured = new Output(budget);
-                    Signal signal = execute(f.body(), frame, captured);
+                    Signal signal = execute(f.body(), new Frame(frame), captured);
                     out.append(ev.text(ev.applyFilterChain(f.filter(), captured.toString(), frame)));
                     yield signal;
                 }
@@ -162,10 +163,6 @@ final class Renderer {
             }
             items = kept;
         }
-        if (items.isEmpty()) {
-            execute(loop.otherwise(), new Frame(frame), out);
-            return;
-        }
         TemplateCallable recurse = !loop.recursive() ? null : args -> {
             if (args.positional().size() != 1 || !args.keywords().isEmpty()) {
                 throw new TemplateException("loop() takes exactly one argument");
@@ -180,15 +177,24 @@ final class Renderer {
             }
         };
         LoopContext context = new LoopContext(items, depth, recurse);
+        // Jinja2 clears its "else" flag only where an iteration reaches the end of the body, so
+        // the else block also runs when every iteration ended in break or continue.
+        boolean bodyCompleted = false;
         for (int i = 0; i < items.size(); i++) {
             budget.countIteration();
             context.moveTo(i);
             Frame iteration = new Frame(frame);
             assign(loop.target(), items.get(i), iteration);
             iteration.set("loop", context);
-            if (execute(loop.body(), iteration, out) == Signal.BREAK) {
+            Signal signal = execute(loop.body(), iteration, out);
+            if (signal == Signal.NORMAL) {
+                bodyCompleted = true;
+            } else if (signal == Signal.BREAK) {
                 break;
             }
+        }
+        if (!bodyCompleted) {
+            execute(loop.otherwise(), new Frame(frame), out);
         }
     }
 

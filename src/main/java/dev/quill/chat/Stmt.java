@@ -27,12 +27,18 @@ sealed interface Stmt {
     record SetBlock(Target target, Expr filter, List<Stmt> body, int line) implements Stmt {
     }
 
+    /**
+     * A macro definition; the flags record whether the body reads {@code varargs}, {@code kwargs}
+     * and {@code caller}, which decides (as in Jinja2) which extra arguments it accepts. A null
+     * name is the anonymous {@code caller} of a call block.
+     */
     record Macro(String name, List<Param> params, List<Stmt> body, boolean catchesVarargs, boolean catchesKwargs,
-            int line) implements Stmt {
+            boolean usesCaller, int line) implements Stmt {
     }
 
     /** {@code {% call(params) macro(args) %}body{% endcall %}}: body becomes {@code caller}. */
-    record CallBlock(Expr.Call call, List<Param> params, List<Stmt> body, int line) implements Stmt {
+    record CallBlock(Expr.Call call, List<Param> params, List<Stmt> body, boolean catchesVarargs, boolean catchesKwargs,
+            boolean usesCaller, int line) implements Stmt {
     }
 
     record FilterBlock(Expr filter, List<Stmt> body, int line) implements Stmt {

@@ -23,27 +23,26 @@ final class Tests {
         unary("integer", v -> v instanceof Long);
         unary("float", v -> v instanceof Double);
         unary("number", PyOps::isNumber);
-        unary("string", v -> v instanceof String);
+        unary("string", PyOps::isStr);
         unary("mapping", v -> v instanceof Map);
         unary("iterable", PyOps::isIterable);
-        unary("sequence", v -> v instanceof String || v instanceof List || v instanceof PyTuple || v instanceof Map
+        unary("sequence", v -> PyOps.isStr(v) || v instanceof List || v instanceof PyTuple || v instanceof Map
                 || v instanceof Undefined);
         unary("callable", v -> v instanceof TemplateCallable);
-        // No value is ever HTML-escaped markup: Hugging Face renders without autoescape.
-        unary("escaped", v -> false);
+        unary("escaped", v -> v instanceof Markup);
         unary("lower", v -> PyStrings.isCase(PyOps.str(v), false));
         unary("upper", v -> PyStrings.isCase(PyOps.str(v), true));
         TESTS.put("odd", (ev, v, a) -> {
             a.bind("odd", new String[0]);
-            return PyOps.truthy(PyOps.arithmetic("%", v, 2L, ev.budget));
+            return PyOps.equal(PyOps.arithmetic("%", v, 2L, ev.budget), 1L);
         });
         TESTS.put("even", (ev, v, a) -> {
             a.bind("even", new String[0]);
-            return !PyOps.truthy(PyOps.arithmetic("%", v, 2L, ev.budget));
+            return PyOps.equal(PyOps.arithmetic("%", v, 2L, ev.budget), 0L);
         });
         TESTS.put("divisibleby", (ev, v, a) -> {
             Object num = a.bind("divisibleby", new String[] {"num"}, Arguments.REQUIRED)[0];
-            return !PyOps.truthy(PyOps.arithmetic("%", v, num, ev.budget));
+            return PyOps.equal(PyOps.arithmetic("%", v, num, ev.budget), 0L);
         });
         comparison("==", "eq", "equalto");
         comparison("!=", "ne");

@@ -9,7 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Expressions: literals, operator precedence quirks, Python arithmetic and printing, comparisons, slicing, str/dict/list methods, tests. Expected outputs come from Python jinja2 3.1.6 (see {@link TemplateTestSupport}). */
+/** Expressions: literals, operator precedence quirks, Python arithmetic and printing, comparisons, slicing, str/dict/list methods, tests, generators and Markup. Expected outputs come from Python jinja2 3.1.6 (see {@link TemplateTestSupport}). */
 class JinjaExpressionTest {
     static Stream<Arguments> cases() {
         return Stream.of(
@@ -67,6 +67,14 @@ class JinjaExpressionTest {
                         "True True True True True True False True True True True False False"),
                 row("{{ 3 is odd }} {{ 4 is even }} {{ 9 is divisibleby 3 }} {{ 9 is divisibleby(4) }} {{ 1 is eq 1 }} {{ 1 is equalto(2) }} {{ 2 is gt 1 }} {{ 2 is in(x) }} {{ s is lower }} {{ 'AB' is upper }} {{ none is sameas none }}",
                         "True True True False True False True True True True True"),
+                row("{{ 'yes' if x|select('gt', 5) else 'no' }} {{ (x|select('odd'))[0] is undefined }} {% set g = x|map('string') %}{{ g|join }}|{{ g|join }}| {{ x|reverse|list }} {{ d.items() }} {{ d.keys() }} {{ d.values()|list }} {{ d.keys()|length }} {{ 'a' in d.keys() }} {{ range(3) }} {{ range(3) == [0, 1, 2] }} {{ x|select is iterable }} {{ x|select is sequence }}",
+                        "yes True 123|| [3, 2, 1] dict_items([('a', 1), ('b', [1, 2])]) dict_keys(['a', 'b']) [1, [1, 2]] 2 True range(0, 3) False True False"),
+                row("{{ '<a>'|safe + '<b>' }}|{{ '<b>' + '<a>'|safe }}|{{ ('<a>'|safe) * 2 }}|{{ '%s<'|safe % '<x>' }}|{{ '<a>'|safe|trim + '<' }}|{{ '<a>'|e }}|{{ '<a>'|safe|e }}|{{ '<a>'|safe|forceescape }}|{{ ['<a>'|safe] }}|{{ '<a>'|safe is string }}|{{ '<a>'|safe ~ '<b>' }}|{{ '<a>'|safe|tojson }}|{{ '<a>'|escape is escaped }}|{{ '<a>' is escaped }}|{{ '%s'|safe|format('<') }}",
+                        "<a>&lt;b&gt;|&lt;b&gt;<a>|<a><a>|&lt;x&gt;<|<a>&lt;|&lt;a&gt;|<a>|&lt;a&gt;|[Markup('<a>')]|True|<a><b>|\"<a>\"|True|False|&lt;"),
+                row("{{ -2 ** 2 }} {{ -2 ** (t|int) }} {{ (1 - 3) ** (x|length - 1) }} {{ (-2) ** (x|length - 1) }} {{ -f ** 2 }} {{ -2.5 ** (x|length - 1) }}",
+                        "4 -2 -4 -4 6.25 -6.25"),
+                row("{{ 1 // 0.1 }} {{ -1 // 0.1 }} {{ 7.5 % -2 }} {{ -0.0 % 1 }} {{ 'x%sy' % [1] }} {{ 'abc' % [] }} {{ 'v' % missing }}|{{ '%s' % missing }}|",
+                        "9.0 -10.0 -0.5 0.0 x[1]y abc v||"),
                 row("{{ 'upper' is filter }} {{ 'odd' is test }} {{ undefinedvar is undefined }} {{ d.zz is defined }} {{ 'abc' is sequence }} {{ d is sequence }} {{ 1 is sequence }} {{ s is not string }} {{ x is not mapping and x is iterable }}",
                         "True True True False True True False False True"));
     }

@@ -2,6 +2,7 @@ package dev.quill.chat;
 
 import static dev.quill.chat.TemplateTestSupport.render;
 import static dev.quill.chat.TemplateTestSupport.row;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,7 +49,18 @@ class JinjaRuntimeErrorTest {
                 row("{{ 'x' * 'y' }}", "can't multiply sequence by non-int of type 'str'"),
                 row("{{ 5|items|list }}", "Can only get item pairs from a mapping."),
                 row("{{ loop.index }}", "'loop' is undefined"),
-                row("{% set v = 5 %}{% set v.attr = 1 %}", "non-namespace object"));
+                row("{% set v = 5 %}{% set v.attr = 1 %}", "non-namespace object"),
+                row("{% macro m(a) %}{{ a }}{% endmacro %}{% call m(1) %}x{% endcall %}", "two values for the special caller argument"),
+                row("{% macro m() %}{{ caller() }}{% endmacro %}{{ m() }}", "No caller defined"),
+                row("{{ x|map('string')|tojson }}", "Object of type generator is not JSON serializable"),
+                row("{{ x|select|length }}", "object of type 'generator' has no len()"),
+                row("{{ x|select|last }}", "'generator' object is not reversible"),
+                row("{{ d.items()|tojson }}", "Object of type dict_items is not JSON serializable"),
+                row("{{ range(3)|tojson }}", "Object of type range is not JSON serializable"),
+                row("{{ 'a'|safe + 1 }}", "unsupported operand type(s) for +: 'Markup' and 'int'"),
+                row("{{ f ** 1000 }}", "Numerical result out of range"),
+                row("{{ words in d }}", "unhashable type: 'list'"),
+                row("{{ '%d' % 'x' }}", "format: a real number is required, not str"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -56,6 +68,6 @@ class JinjaRuntimeErrorTest {
     void failsLikeJinja2(String template, String messageFragment) {
         TemplateException e = assertThrows(TemplateException.class, () -> render(template));
         assertTrue(e.getMessage().contains(messageFragment), () -> "message: " + e.getMessage());
-        assertTrue(e.line() == 1, () -> "error should name line 1: " + e.getMessage());
+        assertEquals(1, e.line(), () -> "error should name line 1: " + e.getMessage());
     }
 }

@@ -85,6 +85,12 @@ class JinjaStatementTest {
                         "{'a': 1, 'b': 2} 1|2|3"),
                 row("{% for m in msgs %}{% set m = m.role %}{{ m }};{% endfor %}",
                         "system;user;assistant;"),
+                row("{% for i in [1, 2] %}{% continue %}{% else %}E{% endfor %}|{% for i in [1, 2] %}{% if i == 1 %}{% continue %}{% endif %}{% else %}E{% endfor %}|{% for i in [1] %}{% break %}{% else %}E{% endfor %}",
+                        "E||E"),
+                row("{% set b %}{% set q = 1 %}{% endset %}[{{ q }}]{% filter upper %}{% set r = 1 %}{% endfilter %}[{{ r }}]",
+                        "[][]"),
+                row("{% macro m(a) %}{{ a }}{{ kwargs }}{% endmacro %}{% call m(1) %}x{% endcall %} {% macro k() %}[{{ caller }}]{% endmacro %}{{ k() }}",
+                        "1{'caller': <Macro anonymous>} []"),
                 row("{% for i in x %}{% set outer = loop %}{% for j in [1] %}{{ outer.index }}{{ loop.index }} {% endfor %}{% endfor %}",
                         "11 21 31 "));
     }
