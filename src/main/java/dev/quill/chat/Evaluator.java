@@ -31,7 +31,7 @@ final class Evaluator {
 
     /** Python {@code str(v)} within the output limit. */
     String text(Object v) {
-        return PyOps.str(v, maxChars);
+        return PyRepr.str(v, maxChars);
     }
 
     private Object evaluate(Expr e, Frame frame) {
@@ -71,17 +71,17 @@ final class Evaluator {
             case Expr.Test t -> applyTest(t.name(), eval(t.input(), frame), arguments(t.args(), t.keywords(), frame));
             case Expr.Unary u -> switch (u.op()) {
                 case "not" -> !PyOps.truthy(eval(u.operand(), frame));
-                case "-" -> PyOps.negate(eval(u.operand(), frame));
-                default -> PyOps.positive(eval(u.operand(), frame));
+                case "-" -> PyArithmetic.negate(eval(u.operand(), frame));
+                default -> PyArithmetic.positive(eval(u.operand(), frame));
             };
             case Expr.Binary b -> binary(b, frame);
             case Expr.Power p -> {
                 Object base = eval(p.base(), frame);
                 Object exponent = eval(p.exponent(), frame);
                 if (p.constantBase() && isNegative(base)) {
-                    yield PyOps.negate(PyOps.arithmetic("**", PyOps.negate(base), exponent, budget));
+                    yield PyArithmetic.negate(PyArithmetic.binary("**", PyArithmetic.negate(base), exponent, budget));
                 }
-                yield PyOps.arithmetic("**", base, exponent, budget);
+                yield PyArithmetic.binary("**", base, exponent, budget);
             }
             case Expr.Compare c -> {
                 Object left = eval(c.first(), frame);
@@ -122,7 +122,7 @@ final class Evaluator {
                 return l + r;
             }
             default -> {
-                return PyOps.arithmetic(b.op(), left, eval(b.right(), frame), budget);
+                return PyArithmetic.binary(b.op(), left, eval(b.right(), frame), budget);
             }
         }
     }

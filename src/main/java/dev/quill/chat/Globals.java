@@ -24,7 +24,7 @@ final class Globals {
         g.put("joiner", (TemplateCallable) Globals::joiner);
         g.put("raise_exception", (TemplateCallable) args -> {
             Object message = args.bind("raise_exception", new String[] {"message"}, Arguments.REQUIRED)[0];
-            throw new TemplateRaisedException(PyOps.str(message));
+            throw new TemplateRaisedException(PyRepr.str(message));
         });
         g.put("strftime_now", (TemplateCallable) args -> {
             Object format = args.bind("strftime_now", new String[] {"format"}, Arguments.REQUIRED)[0];
@@ -81,14 +81,14 @@ final class Globals {
             if (!(initial instanceof Map<?, ?> m)) {
                 throw new TemplateException("namespace() positional arguments must be mappings");
             }
-            m.forEach((k, v) -> ns.attributes.put(PyOps.str(k), v));
+            m.forEach((k, v) -> ns.attributes.put(PyRepr.str(k), v));
         }
         ns.attributes.putAll(args.keywords());
         return ns;
     }
 
     private static Object joiner(Arguments args) {
-        String separator = PyOps.str(args.bind("joiner", new String[] {"sep"}, ", ")[0]);
+        String separator = PyRepr.str(args.bind("joiner", new String[] {"sep"}, ", ")[0]);
         boolean[] used = {false};
         return (TemplateCallable) callArgs -> {
             if (!used[0]) {

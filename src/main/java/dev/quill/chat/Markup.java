@@ -8,6 +8,6 @@ package dev.quill.chat;
  */
 record Markup(String text) {
     static Markup escape(Object value) {
-        return value instanceof Markup m ? m : new Markup(Filters.escape(PyOps.str(value)));
+        return value instanceof Markup m ? m : new Markup(Filters.escape(PyRepr.str(value)));
     }
 }

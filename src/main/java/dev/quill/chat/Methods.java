@@ -97,7 +97,7 @@ final class Methods {
                         return (long) i;
                     }
                 }
-                throw new TemplateException(PyOps.repr(x) + " is not in " + (tuple ? "tuple" : "list"));
+                throw new TemplateException(PyRepr.repr(x) + " is not in " + (tuple ? "tuple" : "list"));
             }
             case "count" -> {
                 Object x = args.bind("count", new String[] {"value"}, Arguments.REQUIRED)[0];

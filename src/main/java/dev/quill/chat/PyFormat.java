@@ -47,7 +47,7 @@ final class PyFormat {
                 String key = format.substring(i + 1, close);
                 Object found = Access.findKey(mapping, key);
                 if (found == Frame.MISSING) {
-                    throw new TemplateException("KeyError: " + PyOps.repr(key));
+                    throw new TemplateException("KeyError: " + PyRepr.repr(key));
                 }
                 value = found;
                 haveValue = true;
@@ -191,15 +191,15 @@ final class PyFormat {
                 value = args.get(index);
             } else {
                 if (!kwargs.containsKey(head)) {
-                    throw new TemplateException("KeyError: " + PyOps.repr(head));
+                    throw new TemplateException("KeyError: " + PyRepr.repr(head));
                 }
                 value = kwargs.get(head);
             }
             value = resolveFieldPath(value, field.substring(head.length()), budget);
             if (conversion == 'r' || conversion == 'a') {
-                value = PyOps.repr(value);
+                value = PyRepr.repr(value);
             } else if (conversion == 's') {
-                value = PyOps.str(value);
+                value = PyRepr.str(value);
             }
             Spec spec = parseSpec(specText);
             budget.checkSize(Math.max(spec.width(), spec.precision()));
@@ -296,9 +296,9 @@ final class PyFormat {
         String sign = "";
         boolean numeric = false;
         if (type == 'r') {
-            body = PyOps.repr(value);
+            body = PyRepr.repr(value);
         } else if (type == 's' || (type == '\0' && !PyOps.isNumber(value))) {
-            body = PyOps.str(value);
+            body = PyRepr.str(value);
             if (spec.precision() >= 0 && PyStrings.length(body) > spec.precision()) {
                 body = PyStrings.slice(body, 0L, (long) spec.precision(), null);
             }
@@ -359,7 +359,7 @@ final class PyFormat {
                 String s = general(d, precision < 0 ? 6 : Math.max(precision, 1), alternate);
                 yield type == 'G' ? s.toUpperCase() : s;
             }
-            default -> precision < 0 ? PyOps.floatRepr(d) : general(d, Math.max(precision, 1), alternate);
+            default -> precision < 0 ? PyRepr.floatRepr(d) : general(d, Math.max(precision, 1), alternate);
         };
     }
 

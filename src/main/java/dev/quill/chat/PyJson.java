@@ -129,7 +129,7 @@ final class PyJson {
         if (Double.isInfinite(d)) {
             return d > 0 ? "Infinity" : "-Infinity";
         }
-        return PyOps.floatRepr(d);
+        return PyRepr.floatRepr(d);
     }
 
     private void newline(int level) {

@@ -30,19 +30,19 @@ final class Tests {
                 || v instanceof Undefined);
         unary("callable", v -> v instanceof TemplateCallable);
         unary("escaped", v -> v instanceof Markup);
-        unary("lower", v -> PyStrings.isCase(PyOps.str(v), false));
-        unary("upper", v -> PyStrings.isCase(PyOps.str(v), true));
+        unary("lower", v -> PyStrings.isCase(PyRepr.str(v), false));
+        unary("upper", v -> PyStrings.isCase(PyRepr.str(v), true));
         TESTS.put("odd", (ev, v, a) -> {
             a.bind("odd", new String[0]);
-            return PyOps.equal(PyOps.arithmetic("%", v, 2L, ev.budget), 1L);
+            return PyOps.equal(PyArithmetic.binary("%", v, 2L, ev.budget), 1L);
         });
         TESTS.put("even", (ev, v, a) -> {
             a.bind("even", new String[0]);
-            return PyOps.equal(PyOps.arithmetic("%", v, 2L, ev.budget), 0L);
+            return PyOps.equal(PyArithmetic.binary("%", v, 2L, ev.budget), 0L);
         });
         TESTS.put("divisibleby", (ev, v, a) -> {
             Object num = a.bind("divisibleby", new String[] {"num"}, Arguments.REQUIRED)[0];
-            return PyOps.equal(PyOps.arithmetic("%", v, num, ev.budget), 0L);
+            return PyOps.equal(PyArithmetic.binary("%", v, num, ev.budget), 0L);
         });
         comparison("==", "eq", "equalto");
         comparison("!=", "ne");

@@ -24,7 +24,7 @@ final class Undefined {
         if (key instanceof String s) {
             return missingAttribute(owner, s);
         }
-        return new Undefined(PyOps.objectTypeName(owner) + " has no element " + PyOps.repr(key));
+        return new Undefined(PyOps.objectTypeName(owner) + " has no element " + PyRepr.repr(key));
     }
 
     /** Sandbox refusal: the value still prints as "" but any use fails, as in Jinja2's sandbox. */
