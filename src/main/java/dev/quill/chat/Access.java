@@ -44,6 +44,7 @@ final class Access {
             case Map<?, ?> m -> findKey(PyOps.castMap(m), name);
             case Namespace ns -> ns.attributes.containsKey(name) ? ns.attributes.get(name) : Frame.MISSING;
             case LoopContext loop -> loop.attribute(name);
+            case PyTuple tuple -> tuple.field(name);
             case Macro macro -> macro.attribute(name);
             default -> Frame.MISSING;
         };

@@ -89,6 +89,16 @@ final class Parser {
                 case "filter" -> parseFilterBlock();
                 case "with" -> parseWith();
                 case "break", "continue" -> parseLoopControl();
+                case "block" -> parseNamedBlock();
+                case "include", "import", "from", "extends" -> {
+                    // Jinja2 only fails when such a tag runs: an unreached include renders fine.
+                    tokens.next();
+                    while (tokens.peek().kind() != Kind.BLOCK_END && tokens.peek().kind() != Kind.EOF) {
+                        tokens.next();
+                    }
+                    tokens.expectBlockEnd();
+                    yield new Stmt.LoaderRequired(t.line());
+                }
                 case "generation" -> {
                     tokens.next();
                     tokens.expectBlockEnd();
@@ -111,9 +121,6 @@ final class Parser {
         }
         if (!expected.isEmpty()) {
             msg.append(" Jinja was looking for the following tags: ").append(describeTags(expected)).append('.');
-        }
-        if (Set.of("include", "import", "from", "extends", "block").contains(t.text())) {
-            msg.append(" Chat templates are self-contained; '").append(t.text()).append("' is not supported.");
         }
         return tokens.error(msg.toString(), t);
     }
@@ -282,6 +289,29 @@ final class Parser {
         List<Stmt> body = subparse(List.of("endwith"));
         endTag();
         return new Stmt.With(targets, values, body, line);
+    }
+
+    private Stmt parseNamedBlock() {
+        int line = tokens.next().line();
+        String name = tokens.expectName();
+        boolean scoped = tokens.skipName("scoped");
+        tokens.skipName("required");
+        tokens.expectBlockEnd();
+        int savedLoopDepth = loopDepth;
+        loopDepth = 0;
+        List<Stmt> body;
+        try {
+            body = subparse(List.of("endblock"));
+        } finally {
+            loopDepth = savedLoopDepth;
+        }
+        tokens.next();
+        if (tokens.peek().kind() == Kind.NAME && !tokens.peek().text().equals(name)) {
+            throw tokens.error("mismatching name '" + tokens.peek().text() + "' for block '" + name + "'", tokens.peek());
+        }
+        tokens.skipName(name);
+        tokens.expectBlockEnd();
+        return new Stmt.NamedBlock(name, scoped, body, line);
     }
 
     private Stmt parseLoopControl() {

@@ -31,15 +31,18 @@ final class Renderer {
 
     private final Evaluator ev;
     private final RenderBudget budget;
+    /** The template-level scope, which non-scoped blocks render in. */
+    private Frame root;
 
     Renderer(Evaluator ev) {
         this.ev = ev;
         this.budget = ev.budget;
     }
 
-    String render(List<Stmt> body, Frame root) {
+    String render(List<Stmt> body, Frame rootFrame) {
+        this.root = rootFrame;
         Output out = new Output(budget);
-        execute(body, root, out);
+        execute(body, rootFrame, out);
         return out.toString();
     }
 
@@ -131,6 +134,11 @@ final class Renderer {
                     yield execute(w.body(), inner, out);
                 }
                 case Stmt.Block b -> execute(b.body(), frame, out);
+                case Stmt.NamedBlock b -> {
+                    execute(b.body(), new Frame(b.scoped() ? frame : root), out);
+                    yield Signal.NORMAL;
+                }
+                case Stmt.LoaderRequired l -> throw new TemplateException("no loader for this environment specified");
                 case Stmt.Break b -> Signal.BREAK;
                 case Stmt.Continue c -> Signal.CONTINUE;
             };

@@ -26,6 +26,7 @@ final class SequenceFilters {
         filters.put("count", SequenceFilters::length);
         filters.put("length", SequenceFilters::length);
         filters.put("dictsort", SequenceFilters::dictsort);
+        filters.put("groupby", SequenceFilters::groupby);
         filters.put("first", (ev, v, a) -> firstOrLast(v, a, true));
         filters.put("last", (ev, v, a) -> firstOrLast(v, a, false));
         filters.put("items", (ev, v, a) -> items(v, a));
@@ -100,6 +101,29 @@ final class SequenceFilters {
             return caseSensitive ? part : ignoreCase(part);
         };
         return sorted(pairs, key, PyOps.truthy(p[2]));
+    }
+
+    /** {@code groupby}: sorted by the attribute, as (grouper, list) named tuples. */
+    private static Object groupby(Evaluator ev, Object v, Arguments a) {
+        Object[] p = a.bind("groupby", new String[] {"attribute", "default", "case_sensitive"}, Arguments.REQUIRED, null,
+                false);
+        boolean caseSensitive = PyOps.truthy(p[2]);
+        Function<Object, Object> getter = attributeGetter(ev, p[0], p[1]);
+        Function<Object, Object> key = item -> caseSensitive ? getter.apply(item) : ignoreCase(getter.apply(item));
+        List<Object> groups = new ArrayList<>();
+        Object currentKey = Frame.MISSING;
+        List<Object> current = null;
+        for (Object item : sorted(new ArrayList<>(PyOps.iterate(v)), key, false)) {
+            Object k = key.apply(item);
+            if (current == null || !PyOps.equal(k, currentKey)) {
+                current = new ArrayList<>();
+                currentKey = k;
+                // The grouper is the first item's own value, not its lower-cased sort key.
+                groups.add(new PyTuple(java.util.Arrays.asList(getter.apply(item), current), List.of("grouper", "list")));
+            }
+            current.add(item);
+        }
+        return groups;
     }
 
     private static Object ignoreCase(Object v) {

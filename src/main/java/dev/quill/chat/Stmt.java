@@ -51,6 +51,18 @@ sealed interface Stmt {
     record Block(List<Stmt> body, int line) implements Stmt {
     }
 
+    /**
+     * {@code {% block name [scoped] %}}: without template inheritance Jinja2 renders a block in
+     * place, in its own scope that sees template-level variables (and loop variables only when
+     * {@code scoped}).
+     */
+    record NamedBlock(String name, boolean scoped, List<Stmt> body, int line) implements Stmt {
+    }
+
+    /** include/import/extends: parsed, but failing when reached, since there is no template loader. */
+    record LoaderRequired(int line) implements Stmt {
+    }
+
     record Break(int line) implements Stmt {
     }
 

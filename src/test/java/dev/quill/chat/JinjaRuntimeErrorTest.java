@@ -60,6 +60,8 @@ class JinjaRuntimeErrorTest {
                 row("{{ 'a'|safe + 1 }}", "unsupported operand type(s) for +: 'Markup' and 'int'"),
                 row("{{ f ** 1000 }}", "Numerical result out of range"),
                 row("{{ words in d }}", "unhashable type: 'list'"),
+                row("{% include 'other.jinja' %}", "no loader for this environment specified"),
+                row("{% from 'x' import a as b, c %}", "no loader for this environment specified"),
                 row("{{ '%d' % 'x' }}", "format: a real number is required, not str"));
     }
 

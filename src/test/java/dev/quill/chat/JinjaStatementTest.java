@@ -91,6 +91,10 @@ class JinjaStatementTest {
                         "[][]"),
                 row("{% macro m(a) %}{{ a }}{{ kwargs }}{% endmacro %}{% call m(1) %}x{% endcall %} {% macro k() %}[{{ caller }}]{% endmacro %}{{ k() }}",
                         "1{'caller': <Macro anonymous>} []"),
+                row("{% block x %}[{{ s }}{% set q = 1 %}]{% endblock %}{{ q }}|{% for i in x %}{% block y %}{{ i }}{% endblock %}{% endfor %}|{% for i in x %}{% block z scoped %}{{ i }}{% endblock z %}{% endfor %}|{% if false %}{% include 'x' %}{% endif %}ok",
+                        "[hello]||123|ok"),
+                row("{{ [{'r': 'a', 'v': 1}, {'r': 'B', 'v': 2}, {'r': 'b', 'v': 3}]|groupby('r') }} {% for g in [{'r': 'a', 'v': 1}, {'r': 'b', 'v': 3}]|groupby('r') %}{{ g.grouper }}={{ g.list|map(attribute='v')|list }};{{ g[0] }}{% endfor %}",
+                        "[('a', [{'r': 'a', 'v': 1}]), ('B', [{'r': 'B', 'v': 2}, {'r': 'b', 'v': 3}])] a=[1];ab=[3];b"),
                 row("{% for i in x %}{% set outer = loop %}{% for j in [1] %}{{ outer.index }}{{ loop.index }} {% endfor %}{% endfor %}",
                         "11 21 31 "));
     }
