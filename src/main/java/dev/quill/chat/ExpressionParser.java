@@ -13,6 +13,8 @@ import java.util.Set;
  * {@code b}), {@code **} is left-associative, and unary minus binds tighter than {@code **}.
  */
 final class ExpressionParser {
+    private static final Set<String> COMPARISONS = Set.of("==", "!=", "<", "<=", ">", ">=");
+    private static final Set<String> MULTIPLICATIVE = Set.of("*", "/", "//", "%");
     private final TokenStream tokens;
     /** Sets collecting every name read, one per macro body being parsed (see {@link Parser}). */
     final Deque<Set<String>> nameCollectors = new ArrayDeque<>();
@@ -126,7 +128,7 @@ final class ExpressionParser {
         List<Expr> operands = new ArrayList<>();
         while (true) {
             Token t = tokens.peek();
-            if (t.kind() == Kind.OPERATOR && Set.of("==", "!=", "<", "<=", ">", ">=").contains(t.text())) {
+            if (t.kind() == Kind.OPERATOR && COMPARISONS.contains(t.text())) {
                 tokens.next();
                 ops.add(t.text());
             } else if (t.isName("in")) {
@@ -164,7 +166,7 @@ final class ExpressionParser {
 
     private Expr parseMath2() {
         Expr left = parsePow();
-        while (tokens.peek().kind() == Kind.OPERATOR && Set.of("*", "/", "//", "%").contains(tokens.peek().text())) {
+        while (tokens.peek().kind() == Kind.OPERATOR && MULTIPLICATIVE.contains(tokens.peek().text())) {
             Token op = tokens.next();
             left = new Expr.Binary(op.text(), left, parsePow(), op.line());
         }

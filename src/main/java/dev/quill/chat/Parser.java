@@ -13,6 +13,7 @@ import java.util.Set;
  * {@link Stmt} trees; expressions are left to {@link ExpressionParser}.
  */
 final class Parser {
+    private static final Set<String> LITERAL_NAMES = Set.of("true", "false", "none", "True", "False", "None");
     private final TokenStream tokens;
     private final ExpressionParser expressions;
     private int loopDepth;
@@ -335,7 +336,7 @@ final class Parser {
 
     private Stmt.Target toTarget(Expr e, Token at) {
         if (e instanceof Expr.Name n) {
-            if (Set.of("true", "false", "none", "True", "False", "None").contains(n.name())) {
+            if (LITERAL_NAMES.contains(n.name())) {
                 throw tokens.error("can't assign to '" + n.name() + "'", at);
             }
             return new Stmt.Target.Name(n.name());

@@ -1,7 +1,9 @@
 package dev.quill.chat;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Executes statements for one rendering, writing into {@link Output} buffers. */
 final class Renderer {
@@ -111,7 +113,7 @@ final class Renderer {
                             c.catchesKwargs(), c.usesCaller(), c.line());
                     Object callee = ev.eval(c.call().callee(), frame);
                     Arguments args = ev.arguments(c.call().args(), c.call().keywords(), frame);
-                    java.util.Map<String, Object> keywords = new java.util.LinkedHashMap<>(args.keywords());
+                    Map<String, Object> keywords = new LinkedHashMap<>(args.keywords());
                     keywords.put("caller", new Macro(callerDefinition, frame, this));
                     out.append(ev.text(ev.call(callee, new Arguments(args.positional(), keywords))));
                     yield Signal.NORMAL;
