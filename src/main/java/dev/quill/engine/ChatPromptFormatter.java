@@ -1,31 +1,49 @@
 package dev.quill.engine;
 
+import dev.quill.chat.ChatMessage;
+import dev.quill.chat.ChatTemplate;
+import dev.quill.chat.ChatTemplates;
+import dev.quill.chat.TemplateException;
+import dev.quill.chat.TemplateRaisedException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Turns a conversation into the prompt text a model was trained on, with the model's chat
- * template or, when it has none, ChatML (llama.cpp's fallback).
+ * template (or an operator's override) or, when it has none, ChatML: llama.cpp's fallback,
+ * {@link ChatTemplates#CHATML_SOURCE}.
+ *
+ * <p>A template that does not compile does not stop the model from loading: text completions
+ * still work, and chat requests get the syntax error with the hint to override the template.
  */
 public final class ChatPromptFormatter {
     /** Markers that end a turn in the common templates; generation stops at them. */
     private static final List<String> END_OF_TURN_MARKERS = List.of(
-            "<|im_end|>", "<|eot_id|>", "<|end|>", "<end_of_turn>", "<|endoftext|>", "</s>");
+            "<|im_end|>", "<|eot_id|>", "<|eom_id|>", "<|end|>", "<end_of_turn>", "<|endoftext|>", "<|end_of_text|>");
 
     private final String source;
     private final boolean fallback;
+    private final ChatTemplate template;
+    private final TemplateException compileError;
 
-    private ChatPromptFormatter(String source, boolean fallback) {
+    private ChatPromptFormatter(String source, boolean fallback, ChatTemplate template, TemplateException compileError) {
         this.source = source;
         this.fallback = fallback;
+        this.template = template;
+        this.compileError = compileError;
     }
 
     /** The formatter for a template source; null or blank gives the ChatML fallback. */
     public static ChatPromptFormatter forTemplate(String templateSource) {
         if (templateSource == null || templateSource.isBlank()) {
-            return new ChatPromptFormatter(null, true);
+            return new ChatPromptFormatter(ChatTemplates.CHATML_SOURCE, true, ChatTemplates.fallback(), null);
         }
-        return new ChatPromptFormatter(templateSource, false);
+        try {
+            return new ChatPromptFormatter(templateSource, false, ChatTemplate.compile(templateSource), null);
+        } catch (TemplateException e) {
+            return new ChatPromptFormatter(templateSource, false, null, e);
+        }
     }
 
     /** Whether this is the ChatML fallback rather than a template from the model or the configuration. */
@@ -33,7 +51,7 @@ public final class ChatPromptFormatter {
         return fallback;
     }
 
-    /** The Jinja source of the template, or null for the fallback. */
+    /** The Jinja source of the template in use. */
     public String source() {
         return source;
     }
@@ -42,24 +60,25 @@ public final class ChatPromptFormatter {
      * Renders the conversation.
      *
      * @param addGenerationPrompt end with the header of an assistant turn, so the model writes it
-     * @throws ChatTemplateFailure when the template raises an error or cannot be evaluated
+     * @throws ChatTemplateFailure when the template raises an error, does not compile or fails to render
      */
-    public String render(List<ChatTurn> messages, boolean addGenerationPrompt, String bosToken, String eosToken) {
-        StringBuilder sb = new StringBuilder();
-        for (ChatTurn m : messages) {
-            sb.append("<|im_start|>").append(m.role()).append('\n').append(m.content()).append("<|im_end|>\n");
+    public String render(List<ChatMessage> messages, boolean addGenerationPrompt, String bosToken, String eosToken) {
+        if (template == null) {
+            throw new ChatTemplateFailure("the model's chat template does not compile (" + compileError.getMessage()
+                    + "); set quill.chat-template.<model> to a working one", false, compileError);
         }
-        if (addGenerationPrompt) {
-            sb.append("<|im_start|>assistant\n");
+        try {
+            return template.renderChat(messages, addGenerationPrompt, bosToken, eosToken, Map.of());
+        } catch (TemplateRaisedException e) {
+            throw new ChatTemplateFailure("the chat template refused the messages: " + e.getMessage(), true, e);
+        } catch (TemplateException e) {
+            throw new ChatTemplateFailure("the chat template failed: " + e.getMessage()
+                    + "; set quill.chat-template.<model> to override it", false, e);
         }
-        return sb.toString();
     }
 
     /** The end-of-turn markers this template writes: a reply ends when the model produces one. */
     public List<String> endOfTurnMarkers() {
-        if (fallback) {
-            return List.of("<|im_end|>");
-        }
         List<String> found = new ArrayList<>();
         for (String marker : END_OF_TURN_MARKERS) {
             if (source.contains(marker)) {

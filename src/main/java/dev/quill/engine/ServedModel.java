@@ -1,5 +1,6 @@
 package dev.quill.engine;
 
+import dev.quill.chat.ChatMessage;
 import dev.quill.model.Model;
 import dev.quill.tokenizer.TokenType;
 import dev.quill.tokenizer.Tokenizer;
@@ -88,7 +89,7 @@ public final class ServedModel implements AutoCloseable {
      * Renders a conversation with the chat template and tokenizes it as llama.cpp does: special
      * tokens in the rendered text are recognised, and a BOS the template already wrote is not added twice.
      */
-    public ChatPrompt renderChat(List<ChatTurn> messages, boolean addGenerationPrompt) {
+    public ChatPrompt renderChat(List<ChatMessage> messages, boolean addGenerationPrompt) {
         String bos = tokenizer.bos() == Tokenizer.NO_TOKEN ? "" : tokenizer.tokenText(tokenizer.bos());
         String eos = tokenizer.eos() == Tokenizer.NO_TOKEN ? "" : tokenizer.tokenText(tokenizer.eos());
         String text = chatFormatter.render(messages, addGenerationPrompt, bos, eos);

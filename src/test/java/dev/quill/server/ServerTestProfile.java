@@ -18,6 +18,11 @@ public class ServerTestProfile implements QuarkusTestProfile {
     public static final int CONTEXT = 256;
     public static final int QUEUE = 2;
     public static final String MODEL = "stories260K";
+    public static final String CUSTOM_TEMPLATE_MODEL = "stories-custom";
+    /** A template that refuses system messages, as several real ones (Gemma, Mistral) do. */
+    public static final String CUSTOM_TEMPLATE = "{% for m in messages %}{% if m['role'] == 'system' %}"
+            + "{{ raise_exception('System role not supported') }}{% endif %}[{{ m['role'] }}] {{ m['content'] }}\n"
+            + "{% endfor %}{% if add_generation_prompt %}[assistant] {% endif %}";
 
     static final Path MODELS_DIR = createModelsDir();
 
@@ -28,6 +33,8 @@ public class ServerTestProfile implements QuarkusTestProfile {
             Path stories = SharedData.root().resolve("models/stories260K.gguf");
             if (Files.exists(stories)) {
                 Files.createSymbolicLink(dir.resolve(MODEL + ".gguf"), stories);
+                // The same weights under another id, with a chat template set in the configuration.
+                Files.createSymbolicLink(dir.resolve(CUSTOM_TEMPLATE_MODEL + ".gguf"), stories);
             }
             // A GGUF magic followed by garbage: listed, but it fails to load.
             Files.write(dir.resolve("broken.gguf"), new byte[] {'G', 'G', 'U', 'F', 3, 0, 0, 0, 9, 9, 9, 9, 9, 9, 9, 9});
@@ -41,6 +48,7 @@ public class ServerTestProfile implements QuarkusTestProfile {
     public Map<String, String> getConfigOverrides() {
         return Map.of(
                 "quill.models-dir", MODELS_DIR.toString(),
+                "quill.chat-template." + CUSTOM_TEMPLATE_MODEL, CUSTOM_TEMPLATE,
                 "quill.default-model", MODEL,
                 "quill.models.tiny", MODEL,
                 "quill.context-length", Integer.toString(CONTEXT),

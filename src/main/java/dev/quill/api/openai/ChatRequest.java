@@ -1,8 +1,8 @@
 package dev.quill.api.openai;
 
-import dev.quill.engine.ChatTurn;
+import dev.quill.chat.ChatMessage;
 import java.util.List;
 
 /** A checked POST /v1/chat/completions body. */
-record ChatRequest(List<ChatTurn> messages, GenerationOptions options) {
+record ChatRequest(List<ChatMessage> messages, GenerationOptions options) {
 }

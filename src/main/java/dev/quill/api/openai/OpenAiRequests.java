@@ -3,7 +3,7 @@ package dev.quill.api.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quill.api.ApiException;
 import dev.quill.api.JsonRequest;
-import dev.quill.engine.ChatTurn;
+import dev.quill.chat.ChatMessage;
 import dev.quill.sampling.SamplingParams;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -48,7 +48,7 @@ public final class OpenAiRequests {
         if (Boolean.TRUE.equals(body.bool("store"))) {
             throw ApiException.unsupported("store", "store is not supported by Quill: completions are not stored");
         }
-        List<ChatTurn> messages = messages(body);
+        List<ChatMessage> messages = messages(body);
         Boolean logprobs = body.bool("logprobs");
         Integer topLogprobs = body.integer("top_logprobs");
         Integer maxTokens = body.integer("max_completion_tokens");
@@ -197,7 +197,7 @@ public final class OpenAiRequests {
     }
 
     /** The {@code messages} array of a chat request, checked: roles, and content as a string or text parts. */
-    public static List<ChatTurn> messages(JsonRequest body) {
+    public static List<ChatMessage> messages(JsonRequest body) {
         JsonNode v = body.get("messages");
         if (v == null) {
             throw body.missing("messages", "an array of messages");
@@ -208,7 +208,7 @@ public final class OpenAiRequests {
         if (v.isEmpty()) {
             throw ApiException.invalid("messages", "messages must contain at least one message");
         }
-        List<ChatTurn> out = new ArrayList<>();
+        List<ChatMessage> out = new ArrayList<>();
         for (int i = 0; i < v.size(); i++) {
             String path = "messages[" + i + "]";
             JsonRequest m = JsonRequest.nested(v.get(i), path);
@@ -223,7 +223,7 @@ public final class OpenAiRequests {
                 default -> throw ApiException.invalid(path + ".role", path + ".role must be one of system, developer, "
                         + "user, assistant; got '" + role + "'");
             };
-            out.add(new ChatTurn(role, content(m, path, role)));
+            out.add(new ChatMessage(role, content(m, path, role)));
         }
         return out;
     }

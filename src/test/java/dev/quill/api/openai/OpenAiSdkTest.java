@@ -46,7 +46,7 @@ class OpenAiSdkTest {
     void listsAndRetrievesModelsWithTheirMetadata() {
         List<Model> models = client.models().list().data();
         List<String> ids = models.stream().map(Model::id).toList();
-        assertEquals(List.of("broken", "stories260K"), ids);
+        assertEquals(List.of("broken", "stories-custom", "stories260K"), ids);
         Model stories = client.models().retrieve("stories260K");
         assertEquals("stories260K", stories.id());
         var extra = stories._additionalProperties();

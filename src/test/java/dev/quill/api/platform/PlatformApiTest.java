@@ -84,6 +84,22 @@ class PlatformApiTest {
     }
 
     @Test
+    void chatTemplateOverrideFromTheConfigurationIsUsedAndItsRaisedErrorsAre400() {
+        JsonNode r = json(http.post("/api/chat/render", body("""
+                {'model':'stories-custom','messages':[{'role':'user','content':'Hi'},{'role':'assistant','content':'Yo'}]}""")).body());
+        assertEquals("[user] Hi\n[assistant] Yo\n[assistant] ", r.get("prompt").asText());
+        var refused = http.post("/v1/chat/completions", body("""
+                {'model':'stories-custom','messages':[{'role':'system','content':'x'},{'role':'user','content':'Hi'}]}"""));
+        assertEquals(400, refused.statusCode(), refused.body());
+        JsonNode e = json(refused.body()).get("error");
+        assertEquals("messages", e.get("param").asText());
+        assertTrue(e.get("message").asText().contains("System role not supported"), e.toString());
+        var ok = http.post("/v1/chat/completions", body("""
+                {'model':'stories-custom','messages':[{'role':'user','content':'Hi'}],'max_tokens':2}"""));
+        assertEquals(200, ok.statusCode(), ok.body());
+    }
+
+    @Test
     void unloadFreesTheModelAndTheNextRequestLoadsItAgain() {
         JsonNode loaded = json(http.post("/api/models/tiny/load", "").body());
         assertEquals("stories260K", loaded.get("id").asText());
