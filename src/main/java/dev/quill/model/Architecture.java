@@ -6,18 +6,25 @@ import java.util.stream.Collectors;
 /** The model architectures the engine runs, by their {@code general.architecture} name. */
 public enum Architecture {
     /** Llama 2/3/3.1/3.2, Mistral, TinyLlama, SmolLM: separate Q/K/V, adjacent-pair RoPE. */
-    LLAMA("llama", RopeLayout.NORMAL),
+    LLAMA("llama", RopeLayout.NORMAL, false),
     /** Qwen2 / Qwen2.5: Q/K/V biases, NEOX RoPE. */
-    QWEN2("qwen2", RopeLayout.NEOX),
+    QWEN2("qwen2", RopeLayout.NEOX, false),
     /** Phi-3: fused QKV and fused gate/up projections, NEOX RoPE. */
-    PHI3("phi3", RopeLayout.NEOX);
+    PHI3("phi3", RopeLayout.NEOX, true);
 
     private final String ggufName;
     private final RopeLayout ropeLayout;
+    private final boolean scalesQuery;
 
-    Architecture(String ggufName, RopeLayout ropeLayout) {
+    Architecture(String ggufName, RopeLayout ropeLayout, boolean scalesQuery) {
         this.ggufName = ggufName;
         this.ropeLayout = ropeLayout;
+        this.scalesQuery = scalesQuery;
+    }
+
+    /** Whether Q is multiplied by 1/sqrt(head_dim) before the scores (instead of the scores after). */
+    public boolean scalesQuery() {
+        return scalesQuery;
     }
 
     public String ggufName() {

@@ -1,5 +1,6 @@
 package dev.quill.model;
 
+import dev.quill.tensor.ActivationFormat;
 import dev.quill.tensor.FloatOps;
 import dev.quill.tensor.ThreadPool;
 import dev.quill.tensor.WeightMatrix;
@@ -19,6 +20,7 @@ public final class Transformer {
     private final int maxBatch;
     private final int maxContext;
     private final float attentionScale;
+    private final float queryScale;
 
     private final float[] x;
     private final float[] xb;
@@ -35,6 +37,7 @@ public final class Transformer {
     private final float[] ropeCos;
     private final float[] ropeSin;
     private final float[] lastHidden;
+    private final float[] prepared;
 
     public Transformer(ModelConfig config, ModelWeights weights, ThreadPool pool, int maxBatch, int maxContext) {
         if (maxBatch < 1) {
@@ -45,7 +48,11 @@ public final class Transformer {
         this.pool = pool;
         this.maxBatch = maxBatch;
         this.maxContext = maxContext;
-        this.attentionScale = (float) (1.0 / Math.sqrt(config.headDim()));
+        float scale = 1f / (float) Math.sqrt(config.headDim());
+        // Phi-3 scales Q by 1/sqrt(head_dim) before attention (llama.cpp's graph does the same), the
+        // others scale the scores; where the scaling happens changes the F16 rounding of Q.
+        this.queryScale = config.architecture().scalesQuery() ? scale : 1f;
+        this.attentionScale = config.architecture().scalesQuery() ? 1f : scale;
         int dim = config.embeddingLength();
         int ffn = config.feedForwardLength();
         x = new float[maxBatch * dim];
@@ -65,6 +72,8 @@ public final class Transformer {
         ropeCos = new float[maxBatch * config.ropeDimensions() / 2];
         ropeSin = new float[maxBatch * config.ropeDimensions() / 2];
         lastHidden = new float[dim];
+        int widest = Math.max(Math.max(dim, config.qDim()), ffn);
+        prepared = new float[maxBatch * widest];
     }
 
     public ModelConfig config() {
@@ -136,16 +145,16 @@ public final class Transformer {
         }
         if (layer.fusedQkv()) {
             int rows = qDim + 2 * kvDim;
-            layer.qkv().matMul(xb, dim, n, qkv, rows, pool);
+            layer.qkv().matMul(input(layer.qkv(), xb, n, dim), dim, n, qkv, rows, pool);
             for (int b = 0; b < n; b++) {
                 System.arraycopy(qkv, b * rows, q, b * qDim, qDim);
                 System.arraycopy(qkv, b * rows + qDim, k, b * kvDim, kvDim);
                 System.arraycopy(qkv, b * rows + qDim + kvDim, v, b * kvDim, kvDim);
             }
         } else {
-            layer.wq().matMul(xb, dim, n, q, qDim, pool);
-            layer.wk().matMul(xb, dim, n, k, kvDim, pool);
-            layer.wv().matMul(xb, dim, n, v, kvDim, pool);
+            layer.wq().matMul(input(layer.wq(), xb, n, dim), dim, n, q, qDim, pool);
+            layer.wk().matMul(input(layer.wk(), xb, n, dim), dim, n, k, kvDim, pool);
+            layer.wv().matMul(input(layer.wv(), xb, n, dim), dim, n, v, kvDim, pool);
         }
         for (int b = 0; b < n; b++) {
             if (layer.bq() != null) {
@@ -163,6 +172,11 @@ public final class Transformer {
         // The KV cache holds F16 values, as llama.cpp's default cache does; its attention products
         // also round Q and the attention weights to F16. Doing the same keeps our logits within
         // ~1e-4 relative of llama.cpp's instead of ~1e-3.
+        if (queryScale != 1f) {
+            for (int i = 0; i < n * qDim; i++) {
+                q[i] *= queryScale;
+            }
+        }
         FloatOps.roundToHalf(q, 0, n * qDim);
         float[] keyCache = cache.keys(l);
         float[] valueCache = cache.values(l);
@@ -193,7 +207,7 @@ public final class Transformer {
                 }
             }
         });
-        layer.wo().matMul(attentionOut, qDim, n, xb2, dim, pool);
+        layer.wo().matMul(input(layer.wo(), attentionOut, n, qDim), qDim, n, xb2, dim, pool);
         FloatOps.add(xb2, 0, x, 0, n * dim);
     }
 
@@ -205,19 +219,19 @@ public final class Transformer {
         }
         if (layer.fusedGateUp()) {
             // Phi-3 stores gate and up stacked in one matrix: the first half of the output is the gate.
-            layer.gateUp().matMul(xb, dim, n, gateUp, 2 * ffn, pool);
+            layer.gateUp().matMul(input(layer.gateUp(), xb, n, dim), dim, n, gateUp, 2 * ffn, pool);
             for (int b = 0; b < n; b++) {
                 FloatOps.swiglu(gateUp, b * 2 * ffn, gateUp, b * 2 * ffn + ffn, ffn);
                 System.arraycopy(gateUp, b * 2 * ffn, gate, b * ffn, ffn);
             }
         } else {
-            layer.ffnGate().matMul(xb, dim, n, gate, ffn, pool);
-            layer.ffnUp().matMul(xb, dim, n, up, ffn, pool);
+            layer.ffnGate().matMul(input(layer.ffnGate(), xb, n, dim), dim, n, gate, ffn, pool);
+            layer.ffnUp().matMul(input(layer.ffnUp(), xb, n, dim), dim, n, up, ffn, pool);
             for (int b = 0; b < n; b++) {
                 FloatOps.swiglu(gate, b * ffn, up, b * ffn, ffn);
             }
         }
-        layer.ffnDown().matMul(gate, ffn, n, xb2, dim, pool);
+        layer.ffnDown().matMul(input(layer.ffnDown(), gate, n, ffn), ffn, n, xb2, dim, pool);
         FloatOps.add(xb2, 0, x, 0, n * dim);
     }
 
@@ -229,17 +243,30 @@ public final class Transformer {
                 FloatOps.rmsNorm(x, b * dim, w.outputNorm(), c.rmsNormEpsilon(), xb, b * dim, dim);
             }
             if (logitsOff == 0) {
-                output.matMul(xb, dim, n, logits, c.vocabSize(), pool);
+                output.matMul(input(output, xb, n, dim), dim, n, logits, c.vocabSize(), pool);
             } else {
                 for (int b = 0; b < n; b++) {
                     System.arraycopy(xb, b * dim, lastHidden, 0, dim);
-                    output.matVec(lastHidden, 0, logits, logitsOff + b * c.vocabSize(), pool);
+                    output.matVec(input(output, lastHidden, 1, dim), 0, logits, logitsOff + b * c.vocabSize(), pool);
                 }
             }
         } else {
             FloatOps.rmsNorm(x, (n - 1) * dim, w.outputNorm(), c.rmsNormEpsilon(), lastHidden, 0, dim);
-            output.matVec(lastHidden, 0, logits, logitsOff, pool);
+            output.matVec(input(output, lastHidden, 1, dim), 0, logits, logitsOff, pool);
         }
+    }
+
+    /**
+     * The input vectors as the matrix's product sees them: quantized to 8-bit blocks (or rounded to
+     * halves) and decoded, exactly as llama.cpp converts activations before its products.
+     */
+    private float[] input(WeightMatrix matrix, float[] src, int rows, int cols) {
+        ActivationFormat format = matrix.activationFormat();
+        if (format == ActivationFormat.F32) {
+            return src;
+        }
+        format.roundTrip(src, 0, prepared, 0, rows, cols);
+        return prepared;
     }
 
     /** Cosines and sines of every rotated pair for the chunk's positions, shared by all layers. */

@@ -57,15 +57,17 @@ public final class FloatOps {
 
     /** out = x / sqrt(mean(x²) + eps) · weight, over n values. */
     public static void rmsNorm(float[] x, int xOff, float[] weight, float eps, float[] out, int outOff, int n) {
-        // Accumulate in double as ggml does, so long rows lose no precision.
+        // As ggml: squares in float summed in double, then mean and scale in float, then
+        // (x · scale) · weight, so values round exactly as llama.cpp's do.
         double ss = 0;
         for (int i = 0; i < n; i++) {
             float v = x[xOff + i];
             ss += v * v;
         }
-        float scale = (float) (1.0 / Math.sqrt(ss / n + eps));
+        float mean = (float) (ss / n);
+        float scale = 1f / (float) Math.sqrt(mean + eps);
         for (int i = 0; i < n; i++) {
-            out[outOff + i] = x[xOff + i] * scale * weight[i];
+            out[outOff + i] = (x[xOff + i] * scale) * weight[i];
         }
     }
 

@@ -61,6 +61,11 @@ public abstract class WeightMatrix {
 
     public abstract GgmlType type();
 
+    /** What llama.cpp converts this matrix's input vectors to (see {@link ActivationFormat}). */
+    public final ActivationFormat activationFormat() {
+        return ActivationFormat.forWeights(type());
+    }
+
     public final int rows() {
         return rows;
     }

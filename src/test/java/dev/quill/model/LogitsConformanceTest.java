@@ -22,50 +22,57 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Teacher-forced logits and greedy continuations against llama.cpp's reference outputs in
  * ../shared/conformance/logits, for every model in ../shared/models.
  *
- * <p>Tolerances are absolute, on logits whose top values are about 5–20:
+ * <p>Quill reproduces llama.cpp's arithmetic where it matters: activations are converted to the
+ * weight type's 8-bit block format (or to halves for F16) before every matrix product, the KV cache
+ * and Q are F16, RMSNorm rounds as ggml does. What is left is float summation order, and ggml's
+ * vectorised exp in SiLU and softmax, which can differ from a correctly rounded exp in the last
+ * bit. Such a last-bit difference occasionally puts one activation on the other side of an 8-bit
+ * rounding boundary: that value then moves by one quantization step (1/127 of its block's
+ * maximum), and the change reaches every later position through the KV cache. So the checks are:
  * <ul>
- *   <li>F32 (stories260K) and F16 (llama-2-tiny-random): both engines compute in f32 with an F16
- *       KV cache; what is left is summation order (and llama.cpp rounding activations to F16
- *       before F16 matrix products): observed ≤ 0.005, allowed 0.02.
- *   <li>Quantized weights: llama.cpp also quantizes the <em>activations</em> to 8 bits (Q8_0 or
- *       Q8_K blocks) before every matrix product, while Quill keeps them in f32. Each product then
- *       differs by up to ~0.4% of the block maximum, compounded over 2 layers and the output
- *       projection of a random-weight model. The allowed error is about 3× the largest difference
- *       observed; a wrong block decode or RoPE layout gives errors of whole units.
+ *   <li>every position: the largest difference over llama.cpp's top-10 logits is within a
+ *       fraction of that position's top logit: 0.1% for F32/F16 weights (observed ≤ 0.03%), 2.5%
+ *       for quantized weights (observed ≤ 1.3% after such a flip);
+ *   <li>per model, at least a third of all positions agree to 0.1%: they are exact up to float
+ *       rounding until the first flip (observed: 40% of positions for micro-llama-q4_k_m, whose
+ *       prompts flip early, up to 100%; typical agreement 0.0003%).
  * </ul>
+ * A wrong RoPE layout, block decode, scale placement or missing bias gives errors of tens of
+ * percent at every position after the first, so both checks catch real bugs.
  */
 class LogitsConformanceTest {
+    private static final float EXACT = 0.001f;
     private static final Map<String, Float> TOLERANCE = Map.of(
-            "stories260K", 0.02f,
-            "llama-2-tiny-random", 0.02f,
-            "micro-llama-q8_0", 0.05f,
-            "micro-qwen2-q8_0", 0.05f,
-            "micro-llama-q6_k", 0.05f,
-            "micro-llama-q4_0", 0.15f,
-            "micro-llama-q4_k_m", 0.15f,
-            "micro-qwen2-q4_k_m", 0.15f,
-            "micro-phi3-q4_k_m", 0.15f);
+            "stories260K", EXACT,
+            "llama-2-tiny-random", EXACT);
+    private static final float QUANTIZED_TOLERANCE = 0.025f;
 
     private static final List<String> REPORT = new ArrayList<>();
 
     static Stream<Arguments> cases() throws IOException {
         Path dir = SharedData.require("conformance/logits");
         List<Arguments> out = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".golden.json")).sorted().toList()) {
-                for (GoldenCase c : GoldenCase.read(f)) {
-                    out.add(Arguments.of(c));
-                }
+        for (Path f : goldenFiles(dir)) {
+            for (GoldenCase c : GoldenCase.read(f)) {
+                out.add(Arguments.of(c));
             }
         }
         return out.stream();
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("cases")
-    void logitsOfLlamaCppTopTenAgreeAtEveryPosition(GoldenCase golden) throws IOException {
+    static Stream<Arguments> models() throws IOException {
+        return goldenFiles(SharedData.require("conformance/logits")).stream().map(Arguments::of);
+    }
+
+    private static List<Path> goldenFiles(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.toString().endsWith(".golden.json")).sorted().toList();
+        }
+    }
+
+    /** Per position, the largest |quill − llama.cpp| over llama.cpp's top-10, relative to the top logit. */
+    private static float[] relativeErrors(GoldenCase golden) throws IOException {
         Path file = SharedData.model(golden.model() + ".gguf");
-        float tolerance = TOLERANCE.getOrDefault(golden.model(), 0.02f);
         try (Model model = Model.load(file, ModelOptions.defaults().withThreads(2).withContextLength(256))) {
             Tokenizer tokenizer = Tokenizers.fromGguf(model.file().metadata());
             assertArrayEquals(golden.tokens(), tokenizer.encode(golden.prompt(), true, false),
@@ -74,32 +81,69 @@ class LogitsConformanceTest {
             int n = golden.tokens().length;
             float[] logits = new float[n * vocab];
             model.newTransformer().forward(model.newCache(), golden.tokens(), 0, n, logits, true);
-            float worst = 0;
-            String where = "";
+            float[] errors = new float[n];
             for (int p = 0; p < n; p++) {
+                float worst = 0;
                 for (int i = 0; i < golden.topIds()[p].length; i++) {
                     int id = golden.topIds()[p][i];
-                    float diff = Math.abs(logits[p * vocab + id] - golden.topLogits()[p][i]);
-                    if (diff > worst) {
-                        worst = diff;
-                        where = "position " + p + ", token " + id + ": quill " + logits[p * vocab + id]
-                                + ", llama.cpp " + golden.topLogits()[p][i];
-                    }
+                    worst = Math.max(worst, Math.abs(logits[p * vocab + id] - golden.topLogits()[p][i]));
                 }
+                errors[p] = worst / Math.max(1f, Math.abs(golden.topLogits()[p][0]));
             }
-            synchronized (REPORT) {
-                REPORT.add(String.format("%-60s max |Δlogit| %.5f (tolerance %.3f)", golden, worst, tolerance));
-            }
-            assertTrue(worst <= tolerance, golden + ": largest logit difference " + worst + " > " + tolerance + " at " + where);
+            return errors;
         }
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
+    void logitsOfLlamaCppTopTenAgreeAtEveryPosition(GoldenCase golden) throws IOException {
+        float tolerance = TOLERANCE.getOrDefault(golden.model(), QUANTIZED_TOLERANCE);
+        float[] errors = relativeErrors(golden);
+        StringBuilder perPosition = new StringBuilder();
+        float worst = 0;
+        int worstAt = 0;
+        for (int p = 0; p < errors.length; p++) {
+            perPosition.append(String.format(" %.4f", errors[p]));
+            if (errors[p] > worst) {
+                worst = errors[p];
+                worstAt = p;
+            }
+        }
+        synchronized (REPORT) {
+            REPORT.add(String.format("%-55s worst %.5f (allowed %.3f), per position:%s", golden, worst, tolerance, perPosition));
+        }
+        assertTrue(worst <= tolerance, golden + ": logits differ by " + worst * 100 + "% of the top logit at position "
+                + worstAt + " (allowed " + tolerance * 100 + "%)");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("models")
+    void mostPositionsOfQuantizedModelsAreExactUpToRounding(Path goldenFile) throws IOException {
+        int exact = 0;
+        int total = 0;
+        for (GoldenCase golden : GoldenCase.read(goldenFile)) {
+            for (float e : relativeErrors(golden)) {
+                total++;
+                if (e <= EXACT) {
+                    exact++;
+                }
+            }
+        }
+        synchronized (REPORT) {
+            REPORT.add(String.format("%-40s %d of %d positions agree to 0.1%%", goldenFile.getFileName(), exact, total));
+        }
+        assertTrue(exact * 3 >= total, goldenFile.getFileName() + ": only " + exact + " of " + total
+                + " positions agree with llama.cpp to 0.1%");
+    }
+
+    /** Random-weight models diverge at near-ties, so only the trained model's greedy text is compared. */
+    static Stream<Arguments> trainedModelCases() throws IOException {
+        return GoldenCase.read(SharedData.require("conformance/logits/stories260K.golden.json")).stream().map(Arguments::of);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("trainedModelCases")
     void greedyContinuationOfTrainedModelMatchesExactly(GoldenCase golden) throws IOException {
-        // Random-weight models diverge at near-ties, so only the trained model's greedy text is compared.
-        org.junit.jupiter.api.Assumptions.assumeTrue(golden.model().equals("stories260K"),
-                "greedy sequences are compared on the trained model only");
         Path file = SharedData.model(golden.model() + ".gguf");
         try (Model model = Model.load(file, ModelOptions.defaults().withThreads(2))) {
             Transformer transformer = model.newTransformer();
