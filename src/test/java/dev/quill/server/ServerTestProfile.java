@@ -29,18 +29,31 @@ public class ServerTestProfile implements QuarkusTestProfile {
     private static Path createModelsDir() {
         try {
             Path dir = Files.createTempDirectory("quill-test-models");
-            dir.toFile().deleteOnExit();
             Path stories = SharedData.root().resolve("models/stories260K.gguf");
             if (Files.exists(stories)) {
-                Files.createSymbolicLink(dir.resolve(MODEL + ".gguf"), stories);
+                // Copies (1 MiB), not links: a model the server keeps mapped must not show up as a
+                // mapping of the shared file, which other tests count.
+                Files.copy(stories, dir.resolve(MODEL + ".gguf"));
                 // The same weights under another id, with a chat template set in the configuration.
-                Files.createSymbolicLink(dir.resolve(CUSTOM_TEMPLATE_MODEL + ".gguf"), stories);
+                Files.copy(stories, dir.resolve(CUSTOM_TEMPLATE_MODEL + ".gguf"));
             }
             // A GGUF magic followed by garbage: listed, but it fails to load.
             Files.write(dir.resolve("broken.gguf"), new byte[] {'G', 'G', 'U', 'F', 3, 0, 0, 0, 9, 9, 9, 9, 9, 9, 9, 9});
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteAll(dir)));
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    static void deleteAll(Path dir) {
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException ignored) {
+            // A temporary directory left behind is harmless.
         }
     }
 
