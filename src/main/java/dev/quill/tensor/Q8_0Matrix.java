@@ -63,7 +63,7 @@ public final class Q8_0Matrix extends WeightMatrix {
             }
             acc = blockSum.fma(FloatVector.broadcast(F, Simd.half(data, block)), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return Simd.sumLanes(acc);
     }
 
     /**
@@ -92,7 +92,7 @@ public final class Q8_0Matrix extends WeightMatrix {
             s0 = Simd.toFloats(Simd.loadGroup(data, block + QS + 16), 0).fma(Simd.loadX(x, xBlock + 16), s0);
             acc0 = s0.fma(FloatVector.broadcast(F, Simd.half(data, block)), acc0);
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        return Simd.sumLanes(acc0.add(acc1));
     }
 
     /** d = max|x| / 127 (as stored in the half), q = round(x / d). */
