@@ -88,7 +88,8 @@ public final class Generator {
                 reason = FinishReason.STOP;
                 break;
             }
-            if (generated == request.maxTokens() || cache.length() + 1 > cache.contextLength()) {
+            // Prompt plus completion never exceed the context, as the OpenAI API counts it.
+            if (generated == request.maxTokens() || prompt.length + generated >= cache.contextLength()) {
                 reason = FinishReason.LENGTH;
                 break;
             }

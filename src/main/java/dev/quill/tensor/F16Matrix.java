@@ -45,7 +45,7 @@ public final class F16Matrix extends WeightMatrix {
                 acc = w.fma(Simd.loadX(x, xOff + i + p * LANES), acc);
             }
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = Simd.sumLanes(acc);
         for (; i < cols; i++) {
             sum += Float.float16ToFloat(data.get(SHORT_LE, base + 2L * i)) * x[xOff + i];
         }

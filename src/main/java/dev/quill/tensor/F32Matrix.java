@@ -41,7 +41,7 @@ public final class F32Matrix extends WeightMatrix {
             FloatVector v = FloatVector.fromArray(SPECIES, x, xOff + i);
             acc = w.fma(v, acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = Simd.sumLanes(acc);
         for (; i < cols; i++) {
             sum += data.get(F32_LE, base + 4L * i) * x[xOff + i];
         }

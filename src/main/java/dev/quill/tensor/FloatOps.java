@@ -6,7 +6,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /** Vectorized float-array primitives used by the forward pass (norms, attention, activations). */
 public final class FloatOps {
-    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> SPECIES = Simd.F;
 
     private FloatOps() {
     }
@@ -21,7 +21,7 @@ public final class FloatOps {
             for (; i < upper; i += SPECIES.length()) {
                 acc = FloatVector.fromArray(SPECIES, a, aOff + i).fma(FloatVector.fromArray(SPECIES, b, bOff + i), acc);
             }
-            sum = acc.reduceLanes(VectorOperators.ADD);
+            sum = Simd.sumLanes(acc);
         }
         for (; i < n; i++) {
             sum += a[aOff + i] * b[bOff + i];

@@ -109,7 +109,7 @@ public final class Q3_KMatrix extends WeightMatrix {
                 }
             }
         }
-        return acc.add(other).reduceLanes(VectorOperators.ADD);
+        return Simd.sumLanes(acc.add(other));
     }
 
     /**

@@ -66,7 +66,7 @@ public final class Q4_0Matrix extends WeightMatrix {
             }
             acc = blockSum.fma(FloatVector.broadcast(F, Simd.half(data, block)), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return Simd.sumLanes(acc);
     }
 
     /**

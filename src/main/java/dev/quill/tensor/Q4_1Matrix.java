@@ -70,7 +70,7 @@ public final class Q4_1Matrix extends WeightMatrix {
                 }
             }
         }
-        return accLow.add(accHigh).reduceLanes(VectorOperators.ADD);
+        return Simd.sumLanes(accLow.add(accHigh));
     }
 
     /** m = min, d = (max - min) / 15 (both as stored in halves), q = round((x - m) / d). */

@@ -89,7 +89,7 @@ public final class Q4_KMatrix extends WeightMatrix {
                 }
             }
         }
-        return accLow.add(accHigh).reduceLanes(VectorOperators.ADD);
+        return Simd.sumLanes(accLow.add(accHigh));
     }
 
     /** Per-sub-block min/max fit ({@link KScales#fit}), then q = round((x + min) / step). */

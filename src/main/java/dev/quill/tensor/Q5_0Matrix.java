@@ -75,7 +75,7 @@ public final class Q5_0Matrix extends WeightMatrix {
             }
             acc = blockSum.fma(FloatVector.broadcast(F, Simd.half(data, block)), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return Simd.sumLanes(acc);
     }
 
     /** As Q4_0 with 32 levels: the value of largest magnitude maps to -16. */

@@ -77,7 +77,7 @@ public final class Q5_1Matrix extends WeightMatrix {
                 }
             }
         }
-        return accLow.add(accHigh).reduceLanes(VectorOperators.ADD);
+        return Simd.sumLanes(accLow.add(accHigh));
     }
 
     /** m = min, d = (max - min) / 31 (both as stored in halves), q = round((x - m) / d). */

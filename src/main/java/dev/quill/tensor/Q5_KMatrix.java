@@ -92,7 +92,7 @@ public final class Q5_KMatrix extends WeightMatrix {
                 }
             }
         }
-        return acc.add(other).reduceLanes(VectorOperators.ADD);
+        return Simd.sumLanes(acc.add(other));
     }
 
     /** Per-sub-block min/max fit ({@link KScales#fit}), then q = round((x + min) / step). */

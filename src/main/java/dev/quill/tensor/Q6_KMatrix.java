@@ -89,7 +89,7 @@ public final class Q6_KMatrix extends WeightMatrix {
                 }
             }
         }
-        return acc.add(other).reduceLanes(VectorOperators.ADD);
+        return Simd.sumLanes(acc.add(other));
     }
 
     /**

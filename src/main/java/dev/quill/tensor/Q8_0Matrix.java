@@ -44,6 +44,9 @@ public final class Q8_0Matrix extends WeightMatrix {
 
     @Override
     public float dot(int row, float[] x, int xOff) {
+        if (LANES == 16) {
+            return dotTwoBlocksAtATime(row, x, xOff);
+        }
         long rowBase = row * rowBytes;
         int blocks = cols / BLOCK;
         FloatVector acc = FloatVector.zero(F);
@@ -60,7 +63,36 @@ public final class Q8_0Matrix extends WeightMatrix {
             }
             acc = blockSum.fma(FloatVector.broadcast(F, Simd.half(data, block)), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return Simd.sumLanes(acc);
+    }
+
+    /**
+     * 16-lane path: two blocks per iteration into two accumulators. A single accumulator chain
+     * makes every block wait for the previous block's FMA latency; independent chains let the
+     * core overlap them, which is most of the kernel's speed.
+     */
+    private float dotTwoBlocksAtATime(int row, float[] x, int xOff) {
+        long block = row * rowBytes;
+        int blocks = cols / BLOCK;
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        int xBlock = xOff;
+        int b = 0;
+        for (; b + 1 < blocks; b += 2, block += 2 * BLOCK_BYTES, xBlock += 2 * BLOCK) {
+            FloatVector s0 = Simd.toFloats(Simd.loadGroup(data, block + QS), 0).mul(Simd.loadX(x, xBlock));
+            s0 = Simd.toFloats(Simd.loadGroup(data, block + QS + 16), 0).fma(Simd.loadX(x, xBlock + 16), s0);
+            long next = block + BLOCK_BYTES;
+            FloatVector s1 = Simd.toFloats(Simd.loadGroup(data, next + QS), 0).mul(Simd.loadX(x, xBlock + BLOCK));
+            s1 = Simd.toFloats(Simd.loadGroup(data, next + QS + 16), 0).fma(Simd.loadX(x, xBlock + BLOCK + 16), s1);
+            acc0 = s0.fma(FloatVector.broadcast(F, Simd.half(data, block)), acc0);
+            acc1 = s1.fma(FloatVector.broadcast(F, Simd.half(data, next)), acc1);
+        }
+        if (b < blocks) {
+            FloatVector s0 = Simd.toFloats(Simd.loadGroup(data, block + QS), 0).mul(Simd.loadX(x, xBlock));
+            s0 = Simd.toFloats(Simd.loadGroup(data, block + QS + 16), 0).fma(Simd.loadX(x, xBlock + 16), s0);
+            acc0 = s0.fma(FloatVector.broadcast(F, Simd.half(data, block)), acc0);
+        }
+        return Simd.sumLanes(acc0.add(acc1));
     }
 
     /** d = max|x| / 127 (as stored in the half), q = round(x / d). */

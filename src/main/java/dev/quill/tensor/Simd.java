@@ -10,6 +10,7 @@ import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -55,6 +56,32 @@ final class Simd {
             VectorSpecies.of(short.class, VectorShape.forBitSize(Math.max(LANES, 4) * 16));
     /** Float vectors per short vector. */
     static final int SHORT_PARTS = S.length() / LANES;
+
+    /** For {@link #sumLanes}: step k moves lane i + 2^k to lane i. */
+    private static final VectorShuffle<Float>[] FOLDS = folds();
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] folds() {
+        int steps = Integer.numberOfTrailingZeros(LANES);
+        VectorShuffle<Float>[] out = new VectorShuffle[steps];
+        for (int k = 0; k < steps; k++) {
+            int half = LANES >> (k + 1);
+            out[k] = VectorShuffle.fromOp(F, i -> (i + half) % LANES);
+        }
+        return out;
+    }
+
+    /**
+     * The sum of all lanes in a fixed pairwise order. {@code reduceLanes(ADD)} may add floats in
+     * any order, and the interpreter, C1 and C2 do differ: results would then depend on how warm
+     * the JIT is, breaking reproducible and batch-invariant outputs.
+     */
+    static float sumLanes(FloatVector v) {
+        for (VectorShuffle<Float> fold : FOLDS) {
+            v = v.add(v.rearrange(fold));
+        }
+        return v.lane(0);
+    }
 
     /** A little-endian IEEE half at {@code off}, widened. */
     static float half(MemorySegment seg, long off) {
