@@ -134,6 +134,18 @@ class OpenAiSdkTest {
     }
 
     @Test
+    void logitBiasInOpenAisObjectFormSteersTheTokens() {
+        // +100 on one token makes it the only choice, whatever the model prefers.
+        int forced = 428; // "g" in the stories260K vocabulary
+        ChatCompletion c = client.chat().completions().create(ChatCompletionCreateParams.builder()
+                .model("stories260K").addUserMessage("Once upon a time").maxCompletionTokens(5).temperature(0)
+                .logitBias(ChatCompletionCreateParams.LogitBias.builder()
+                        .putAdditionalProperty(Integer.toString(forced), JsonValue.from(100)).build())
+                .build());
+        assertEquals("ggggg", c.choices().get(0).message().content().orElseThrow());
+    }
+
+    @Test
     void stopStringNeverReachesTheOutput() {
         var base = CompletionCreateParams.builder().model("stories260K").prompt("Once upon a time").maxTokens(40)
                 .temperature(0);
