@@ -40,6 +40,14 @@ public class HttpGate {
     void install(@Observes Router router) {
         // Runs before RESTEasy Reactive's handlers, so refused requests never reach a resource.
         router.route().order(Integer.MIN_VALUE + 1).handler(this::handle);
+        // A chunked body has no Content-Length to check here: Quarkus itself answers 413 (with an
+        // empty body) once quarkus.http.limits.max-body-size, set from quill.max-body-size, is passed.
+    }
+
+    private ApiException tooLarge(String length) {
+        return new ApiException(413, "invalid_request_error", null, "request_too_large", "the request body is "
+                + length + " bytes, more than the limit of " + config.maxBodySize().asLongValue()
+                + " bytes (quill.max-body-size)");
     }
 
     private void handle(RoutingContext ctx) {
@@ -57,13 +65,10 @@ public class HttpGate {
             return;
         }
         String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
-        long limit = config.maxBodySize().asLongValue();
         if (length != null) {
             try {
-                if (Long.parseLong(length.strip()) > limit) {
-                    reject(ctx, new ApiException(413, "invalid_request_error", null, "request_too_large",
-                            "the request body is " + length.strip() + " bytes, more than the limit of " + limit
-                                    + " bytes (quill.max-body-size)"));
+                if (Long.parseLong(length.strip()) > config.maxBodySize().asLongValue()) {
+                    reject(ctx, tooLarge(length.strip()));
                     return;
                 }
             } catch (NumberFormatException e) {
