@@ -178,9 +178,7 @@ public final class OpenAiRequests {
             throw body.wrongType("logit_bias", "an object mapping token ids to biases", v);
         }
         Map<Integer, Float> out = new LinkedHashMap<>();
-        var fields = v.fields();
-        while (fields.hasNext()) {
-            var e = fields.next();
+        for (var e : v.properties()) {
             int token;
             try {
                 token = Integer.parseInt(e.getKey().strip());
