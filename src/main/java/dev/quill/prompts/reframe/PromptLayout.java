@@ -19,7 +19,8 @@ public final class PromptLayout {
 
     static final Pattern LIST_ITEM = Pattern.compile("\\s*(?:[-*•]|\\d{1,3}[.)])\\s+\\S.*");
     /** A short label and a colon, then nothing, a Qute expression, or a short value. */
-    static final Pattern FIELD = Pattern.compile("\\s*[A-Z][\\w ()/'’-]{0,40}:(?:\\s*|\\s*\\{[^}]*}.*|\\s+\\S{1,40})");
+    /** A label of at most four words ("Student answer:", "Answer (Yes or No):"), then nothing, a Qute expression, or a short value. */
+    static final Pattern FIELD = Pattern.compile("\\s*[A-Z][\\w()/'’-]*(?:\\s+[\\w()/'’-]+){0,3}:(?:\\s*|\\s*\\{[^}]*}.*|\\s+\\S{1,40})");
     static final Pattern TEMPLATE = Pattern.compile("\\s*(?:\\{[#/!].*|\\{[^}]*}\\s*)");
     static final Pattern HEADING = Pattern.compile("\\s*#{1,6}\\s.*");
 
@@ -100,9 +101,21 @@ public final class PromptLayout {
         return units.stream().filter(u -> u.kind() == LineKind.PROSE).toList();
     }
 
-    /** Where additions to the instructions go: the end of the last prose or list unit, or 0. */
+    /**
+     * Where additions to the instructions go: the end of the last prose or list unit, or 0. An
+     * instruction ending in ':' introduces what follows it ("Summarise this text:\n{text}"), so the
+     * additions go after that introduced block, at the next blank line.
+     */
     public int instructionEnd() {
-        return units.isEmpty() ? 0 : units.getLast().end();
+        if (units.isEmpty()) {
+            return 0;
+        }
+        int end = units.getLast().end();
+        if (units.getLast().text().stripTrailing().endsWith(":")) {
+            int blank = text.indexOf("\n\n", end);
+            end = blank < 0 ? text.stripTrailing().length() : blank;
+        }
+        return end;
     }
 
     /**
@@ -117,5 +130,32 @@ public final class PromptLayout {
         String before = text.substring(0, pos);
         String after = text.substring(pos).replaceFirst("^\\s*\\n", "");
         return before + "\n\n" + paragraph + (after.isBlank() ? "" : "\n\n" + after);
+    }
+
+    /**
+     * Adds instructions after the existing ones: as further items when the instructions end in a
+     * bulleted list (so an itemized prompt stays one list), otherwise as a paragraph with one
+     * instruction per line.
+     */
+    public static String appendInstructions(String text, List<String> sentences) {
+        if (sentences.isEmpty()) {
+            return text;
+        }
+        PromptLayout layout = of(text);
+        if (!layout.units.isEmpty() && layout.units.getLast().kind() == LineKind.LIST_ITEM) {
+            Unit last = layout.units.getLast();
+            String marker = last.text().strip().startsWith("*") ? "* " : "- ";
+            StringBuilder items = new StringBuilder();
+            for (String s : sentences) {
+                items.append('\n').append(marker).append(s);
+            }
+            return text.substring(0, last.end()) + items + text.substring(last.end());
+        }
+        return insertAfterInstructions(text, String.join("\n", sentences));
+    }
+
+    /** Text that Qute outputs literally: every '{' escaped, so user text inserted into a template cannot act as a tag. */
+    public static String quteLiteral(String s) {
+        return s.replace("{", "\\{");
     }
 }
