@@ -103,7 +103,7 @@ public final class PromptLinter {
 
     /**
      * Lints every system and user body and every step of a template. No output constraint is only
-     * reported when the template declares no constraints either.
+     * reported when the template declares no constraints and no chain-of-thought answer format either.
      */
     public static List<LintFinding> lint(PromptTemplate t) {
         List<LintFinding> out = new ArrayList<>();
@@ -136,7 +136,9 @@ public final class PromptLinter {
             lastLocation = "step " + t.steps().getLast().name();
             all.append(last);
         }
-        if (t.constraints().isEmpty() && last != null && !CONSTRAINT.matcher(all).find()) {
+        // A chain-of-thought answer format constrains the answer too: it is extracted and cleaned.
+        boolean declared = !t.constraints().isEmpty() || (t.cot() != null && t.cot().answerFormat() != null);
+        if (!declared && last != null && !CONSTRAINT.matcher(all).find()) {
             out.add(noConstraint(last, lastLocation));
         }
         return out;
