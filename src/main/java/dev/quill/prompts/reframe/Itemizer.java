@@ -38,7 +38,9 @@ public final class Itemizer {
         return new Result(out.toString(), changes);
     }
 
-    private static String itemizeParagraph(String paragraph, String location, List<Change> changes) {
+    private static String itemizeParagraph(String paragraph, String location, List<Change> allChanges) {
+        // The paragraph's own change goes first, then the rewrites of its sentences.
+        List<Change> changes = new ArrayList<>();
         List<String> items = new ArrayList<>();
         boolean rewrote = false;
         for (Sentences.Sentence s : Sentences.split(paragraph)) {
@@ -51,10 +53,12 @@ public final class Itemizer {
         }
         if (items.size() >= 2) {
             String bullets = String.join("\n", items.stream().map(i -> "- " + i).toList());
-            changes.add(new Change(ReframeRule.ITEMIZE, Change.Type.EDIT, location, paragraph, bullets,
+            allChanges.add(new Change(ReframeRule.ITEMIZE, Change.Type.EDIT, location, paragraph, bullets,
                     "paragraph of " + items.size() + " instructions turned into a bulleted list, one instruction per item"));
+            allChanges.addAll(changes);
             return bullets;
         }
+        allChanges.addAll(changes);
         return rewrote ? items.getFirst() : paragraph;
     }
 

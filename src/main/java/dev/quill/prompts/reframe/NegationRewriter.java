@@ -65,9 +65,9 @@ public final class NegationRewriter {
                     m -> "Use only facts stated in the input.",
                     "Never make up facts. → Use only facts stated in the input."),
             rule("no-repetition",
-                    "(?:" + NEG + "repeat|(?:please\\s+)?avoid\\s+repeating)\\s+(.+?)",
-                    m -> "Mention " + m.group(1) + " only once.",
-                    "Do not repeat the question. → Mention the question only once."),
+                    "(?:" + NEG + "repeat|(?:please\\s+)?avoid\\s+repeating)\\s+(yourself|(?:the\\s+same\\s+|any\\s+)?(?:information|facts?|points?|ideas?|words?|questions?))",
+                    m -> "Mention each " + singular(m.group(1)) + " only once.",
+                    "Do not repeat the same point. → Mention each point only once."),
             rule("be-adjective",
                     "(?:" + NEG + "be|(?:please\\s+)?avoid\\s+being)\\s+(?:too\\s+|overly\\s+)?(vague|verbose|wordy|long|lengthy|rude|informal|ambiguous|unclear|technical|negative|repetitive|biased|subjective)",
                     m -> "Be " + ANTONYMS.get(m.group(1).toLowerCase(Locale.ROOT)) + ".",
@@ -138,6 +138,18 @@ public final class NegationRewriter {
             out.add(cap(last.matches("(?s).*[.!?]$") ? last : last + ending));
         }
         return out;
+    }
+
+    /** "the same points" → "point", "information" → "piece of information", "yourself" → "thing". */
+    private static String singular(String phrase) {
+        String w = phrase.replaceFirst("(?i)^(?:the\\s+same\\s+|any\\s+)", "").toLowerCase(Locale.ROOT);
+        if (w.equals("yourself")) {
+            return "thing";
+        }
+        if (w.equals("information")) {
+            return "piece of information";
+        }
+        return w.endsWith("s") ? w.substring(0, w.length() - 1) : w;
     }
 
     static String cap(String s) {

@@ -193,11 +193,15 @@ public final class PromptRenderer {
                 warnings.add("restrain: the template declares no output constraints");
             } else {
                 Restrainer.Result r = Restrainer.apply(t.constraints(), settings, options.tokenizer());
-                if (!r.statements().isEmpty()) {
+                // A statement the author already wrote is not added twice.
+                String current = tp.source().toLowerCase(java.util.Locale.ROOT);
+                List<String> statements = r.statements().stream()
+                        .filter(st -> !current.contains(st.toLowerCase(java.util.Locale.ROOT))).toList();
+                if (!statements.isEmpty()) {
                     tp = tp.withSource(PromptLayout.appendInstructions(tp.source(),
-                            r.statements().stream().map(PromptLayout::quteLiteral).toList()));
+                            statements.stream().map(PromptLayout::quteLiteral).toList()));
                     changes.add(new Change(ReframeRule.RESTRAIN, Change.Type.ADD, tp.location(), "",
-                            String.join("\n", r.statements()), "output constraints stated explicitly"));
+                            String.join("\n", statements), "output constraints stated explicitly"));
                 }
                 changes.addAll(r.changes());
                 settings = r.settings();
