@@ -18,7 +18,6 @@ public final class PromptLayout {
     }
 
     static final Pattern LIST_ITEM = Pattern.compile("\\s*(?:[-*•]|\\d{1,3}[.)])\\s+\\S.*");
-    /** A short label and a colon, then nothing, a Qute expression, or a short value. */
     /** A label of at most four words ("Student answer:", "Answer (Yes or No):"), then nothing, a Qute expression, or a short value. */
     static final Pattern FIELD = Pattern.compile("\\s*[A-Z][\\w()/'’-]*(?:\\s+[\\w()/'’-]+){0,3}:(?:\\s*|\\s*\\{[^}]*}.*|\\s+\\S{1,40})");
     static final Pattern TEMPLATE = Pattern.compile("\\s*(?:\\{[#/!].*|\\{[^}]*}\\s*)");
