@@ -14,7 +14,6 @@ import dev.quill.prompts.Step;
 import dev.quill.prompts.TaskType;
 import dev.quill.prompts.TemplateKind;
 import dev.quill.prompts.VariableSpec;
-import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.Node;
@@ -58,7 +57,7 @@ public final class PromptFileParser {
     /** Anything that a user probably meant as a section heading but did not write exactly. */
     static final Pattern ALMOST_SECTION = Pattern.compile("(?i)##\\s*(system|user|assistant|prompt|step\\s*:.*)\\s*");
 
-    private final Yaml yaml = StrictYaml.create();
+    // SnakeYAML instances are not thread-safe, so each parse makes its own; parsers can be shared.
 
     public PromptTemplate parseTemplate(Path file) throws IOException {
         return parseTemplate(file.toString(), read(file));
@@ -242,7 +241,7 @@ public final class PromptFileParser {
         YamlFields fields = new YamlFields(file, 1);
         Node node;
         try {
-            node = StrictYaml.compose(yaml, yamlText);
+            node = StrictYaml.compose(StrictYaml.create(), yamlText);
         } catch (MarkedYAMLException e) {
             int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 2;
             throw new PromptFormatException(file, line, "malformed YAML in the front matter: " + e.getProblem());

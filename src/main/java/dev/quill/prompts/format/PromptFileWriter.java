@@ -11,7 +11,6 @@ import dev.quill.prompts.PromptTemplate;
 import dev.quill.prompts.Step;
 import dev.quill.prompts.TemplateKind;
 import dev.quill.prompts.VariableSpec;
-import org.yaml.snakeyaml.Yaml;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,7 +23,7 @@ import java.util.Map;
  * left out), which also makes it the serialisation that content hashes are taken of.
  */
 public final class PromptFileWriter {
-    private final Yaml yaml = StrictYaml.create();
+    // SnakeYAML instances are not thread-safe, so each write makes its own; writers can be shared.
 
     public String write(PromptTemplate t) {
         Map<String, Object> fm = new LinkedHashMap<>();
@@ -97,7 +96,7 @@ public final class PromptFileWriter {
                 sections.add(section(m.role().id(), m.body(), t.name()));
             }
         }
-        return "---\n" + yaml.dump(fm) + "---\n\n" + String.join("\n\n", sections) + "\n";
+        return "---\n" + StrictYaml.create().dump(fm) + "---\n\n" + String.join("\n\n", sections) + "\n";
     }
 
     public String write(Persona p) {
@@ -106,7 +105,7 @@ public final class PromptFileWriter {
         putText(fm, "description", p.description());
         putList(fm, "tags", p.tags());
         checkBody(p.name(), p.systemPrompt());
-        return "---\n" + yaml.dump(fm) + "---\n\n" + p.systemPrompt() + "\n";
+        return "---\n" + StrictYaml.create().dump(fm) + "---\n\n" + p.systemPrompt() + "\n";
     }
 
     private static Map<String, Object> defaults(ModelDefaults d) {
