@@ -77,6 +77,97 @@ public final class ChatPromptFormatter {
         }
     }
 
+    /** A rendered prompt with the char ranges that hold message contents (see {@link #renderForTokenizer}). */
+    public record RenderedChat(String text, int[] contentRanges) {
+    }
+
+    private static final char OPEN = '\uE000';
+    private static final char CLOSE = '\uE001';
+
+    /**
+     * Renders the conversation and finds where each message's content ended up, so the tokenizer
+     * can recognise special tokens in the template's text but not in what users wrote. The contents
+     * are located by rendering once more with private-use markers around them; that is trusted only
+     * when removing the markers gives exactly the real rendering (a template that inspects or cuts
+     * contents would not), else each content is searched for in order.
+     */
+    public RenderedChat renderForTokenizer(List<ChatMessage> messages, boolean addGenerationPrompt, String bosToken, String eosToken) {
+        String text = render(messages, addGenerationPrompt, bosToken, eosToken);
+        int[] ranges = markedRanges(messages, addGenerationPrompt, bosToken, eosToken, text);
+        return new RenderedChat(text, ranges != null ? ranges : searchedRanges(messages, text));
+    }
+
+    private int[] markedRanges(List<ChatMessage> messages, boolean addGenerationPrompt, String bos, String eos, String text) {
+        List<ChatMessage> marked = new ArrayList<>(messages.size());
+        for (ChatMessage m : messages) {
+            String c = m.content();
+            if (c == null || c.isEmpty()) {
+                marked.add(m);
+                continue;
+            }
+            // Markers go around the content without its outer whitespace, so templates that trim
+            // contents still trim them.
+            int start = 0;
+            int end = c.length();
+            while (start < end && Character.isWhitespace(c.charAt(start))) {
+                start++;
+            }
+            while (end > start && Character.isWhitespace(c.charAt(end - 1))) {
+                end--;
+            }
+            marked.add(new ChatMessage(m.role(), c.substring(0, start) + OPEN + c.substring(start, end) + CLOSE + c.substring(end)));
+        }
+        String rendered;
+        try {
+            rendered = template.renderChat(marked, addGenerationPrompt, bos, eos, Map.of());
+        } catch (TemplateException e) {
+            return null;
+        }
+        StringBuilder stripped = new StringBuilder(text.length());
+        List<Integer> ranges = new ArrayList<>();
+        int open = -1;
+        for (int i = 0; i < rendered.length(); i++) {
+            char ch = rendered.charAt(i);
+            if (ch == OPEN) {
+                if (open >= 0) {
+                    return null;
+                }
+                open = stripped.length();
+            } else if (ch == CLOSE) {
+                if (open < 0) {
+                    return null;
+                }
+                ranges.add(open);
+                ranges.add(stripped.length());
+                open = -1;
+            } else {
+                stripped.append(ch);
+            }
+        }
+        if (open >= 0 || !stripped.toString().equals(text)) {
+            return null;
+        }
+        return ranges.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static int[] searchedRanges(List<ChatMessage> messages, String text) {
+        List<Integer> ranges = new ArrayList<>();
+        int from = 0;
+        for (ChatMessage m : messages) {
+            String c = m.content() == null ? "" : m.content().strip();
+            if (c.isEmpty()) {
+                continue;
+            }
+            int at = text.indexOf(c, from);
+            if (at >= 0) {
+                ranges.add(at);
+                ranges.add(at + c.length());
+                from = at + c.length();
+            }
+        }
+        return ranges.stream().mapToInt(Integer::intValue).toArray();
+    }
+
     /** The end-of-turn markers this template writes: a reply ends when the model produces one. */
     public List<String> endOfTurnMarkers() {
         List<String> found = new ArrayList<>();

@@ -86,15 +86,18 @@ public final class ServedModel implements AutoCloseable {
     }
 
     /**
-     * Renders a conversation with the chat template and tokenizes it as llama.cpp does: special
-     * tokens in the rendered text are recognised, and a BOS the template already wrote is not added twice.
+     * Renders a conversation with the chat template and tokenizes it as llama.cpp does, except that
+     * special tokens are recognised only outside message contents; a BOS the template already
+     * wrote is not added twice.
      */
     public ChatPrompt renderChat(List<ChatMessage> messages, boolean addGenerationPrompt) {
         String bos = tokenizer.bos() == Tokenizer.NO_TOKEN ? "" : tokenizer.tokenText(tokenizer.bos());
         String eos = tokenizer.eos() == Tokenizer.NO_TOKEN ? "" : tokenizer.tokenText(tokenizer.eos());
-        String text = chatFormatter.render(messages, addGenerationPrompt, bos, eos);
+        ChatPromptFormatter.RenderedChat rendered = chatFormatter.renderForTokenizer(messages, addGenerationPrompt, bos, eos);
+        String text = rendered.text();
         boolean templateWroteBos = !bos.isEmpty() && text.startsWith(bos);
-        int[] tokens = tokenizer.encode(text, !templateWroteBos, true);
+        // Special tokens count in the template's text only: a user typing <|eot_id|> gets plain text.
+        int[] tokens = tokenizer.encode(text, !templateWroteBos, true, rendered.contentRanges());
         return new ChatPrompt(text, tokens);
     }
 

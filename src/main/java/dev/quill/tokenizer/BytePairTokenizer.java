@@ -25,13 +25,13 @@ final class BytePairTokenizer extends BaseTokenizer {
     }
 
     @Override
-    public int[] encode(String text, boolean addSpecial, boolean parseSpecial) {
+    public int[] encode(String text, boolean addSpecial, boolean parseSpecial, int[] literalRanges) {
         text = replaceLoneSurrogates(text);
         IntList out = new IntList(text.length() / 3 + 2);
         if (addSpecial && vocabulary.addBos) {
             out.add(vocabulary.bos);
         }
-        for (SpecialTokenPartitioner.Fragment fragment : partitioner.partition(text, parseSpecial)) {
+        for (SpecialTokenPartitioner.Fragment fragment : partitioner.partition(text, parseSpecial, literalRanges)) {
             if (fragment.isText()) {
                 encodeText(text.substring(fragment.start(), fragment.end()), out);
             } else {

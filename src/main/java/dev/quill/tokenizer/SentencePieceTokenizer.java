@@ -16,14 +16,14 @@ final class SentencePieceTokenizer extends BaseTokenizer {
     }
 
     @Override
-    public int[] encode(String text, boolean addSpecial, boolean parseSpecial) {
+    public int[] encode(String text, boolean addSpecial, boolean parseSpecial, int[] literalRanges) {
         text = replaceLoneSurrogates(text);
         IntList out = new IntList(text.length() / 3 + 2);
         boolean afterSpecial = true; // the start counts as "after a special token" for the space prefix
         if (addSpecial && vocabulary.addBos) {
             out.add(vocabulary.bos);
         }
-        for (SpecialTokenPartitioner.Fragment fragment : partitioner.partition(text, parseSpecial)) {
+        for (SpecialTokenPartitioner.Fragment fragment : partitioner.partition(text, parseSpecial, literalRanges)) {
             if (fragment.isText()) {
                 String piece = text.substring(fragment.start(), fragment.end());
                 if (vocabulary.addSpacePrefix && afterSpecial) {

@@ -32,6 +32,11 @@ final class SpecialTokenPartitioner {
      * do not, so that user content can never produce a template token.)
      */
     List<Fragment> partition(String text, boolean parseSpecial) {
+        return partition(text, parseSpecial, null);
+    }
+
+    /** As {@link #partition(String, boolean)}, never matching a special token that overlaps {@code literalRanges}. */
+    List<Fragment> partition(String text, boolean parseSpecial, int[] literalRanges) {
         List<Fragment> fragments = new ArrayList<>();
         if (text.isEmpty()) {
             return fragments;
@@ -45,7 +50,7 @@ final class SpecialTokenPartitioner {
             List<Fragment> next = null;
             for (int f = 0; f < fragments.size(); f++) {
                 Fragment fragment = fragments.get(f);
-                List<Fragment> pieces = fragment.isText() ? split(text, fragment, special, specialText) : null;
+                List<Fragment> pieces = fragment.isText() ? split(text, fragment, special, specialText, literalRanges) : null;
                 if (pieces != null && next == null) {
                     next = new ArrayList<>(fragments.subList(0, f));
                 }
@@ -65,8 +70,8 @@ final class SpecialTokenPartitioner {
     }
 
     /** The fragment cut at every occurrence of the token, or null when it does not occur. */
-    private List<Fragment> split(String text, Fragment fragment, int special, String specialText) {
-        int match = indexOf(text, specialText, fragment.start(), fragment.end());
+    private List<Fragment> split(String text, Fragment fragment, int special, String specialText, int[] literalRanges) {
+        int match = indexOf(text, specialText, fragment.start(), fragment.end(), literalRanges);
         if (match < 0) {
             return null;
         }
@@ -86,7 +91,7 @@ final class SpecialTokenPartitioner {
                     start++;
                 }
             }
-            match = indexOf(text, specialText, start, end);
+            match = indexOf(text, specialText, start, end, literalRanges);
         }
         if (start < end) {
             pieces.add(Fragment.text(start, end));
@@ -94,9 +99,25 @@ final class SpecialTokenPartitioner {
         return pieces;
     }
 
-    /** First occurrence lying wholly inside [from, to), or -1. */
-    private static int indexOf(String text, String target, int from, int to) {
-        return text.indexOf(target, from, to);
+    /** First occurrence lying wholly inside [from, to) and outside every literal range, or -1. */
+    private static int indexOf(String text, String target, int from, int to, int[] literalRanges) {
+        int match = text.indexOf(target, from, to);
+        while (match >= 0 && overlapsLiteral(match, match + target.length(), literalRanges)) {
+            match = text.indexOf(target, match + 1, to);
+        }
+        return match;
+    }
+
+    private static boolean overlapsLiteral(int start, int end, int[] literalRanges) {
+        if (literalRanges == null) {
+            return false;
+        }
+        for (int i = 0; i + 1 < literalRanges.length; i += 2) {
+            if (start < literalRanges[i + 1] && literalRanges[i] < end) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** C's isspace in the "C" locale, which llama.cpp uses for RSTRIP. */

@@ -18,7 +18,19 @@ public interface Tokenizer {
      *                     true only for trusted template text, false for user content, which then
      *                     tokenizes such strings as ordinary characters
      */
-    int[] encode(String text, boolean addSpecial, boolean parseSpecial);
+    default int[] encode(String text, boolean addSpecial, boolean parseSpecial) {
+        return encode(text, addSpecial, parseSpecial, null);
+    }
+
+    /**
+     * Tokenizes a rendered template: special tokens are recognised in the template's own text but
+     * not inside {@code literalRanges}, the parts that came from users (message contents), so a
+     * user typing {@code <|eot_id|>} cannot end a turn.
+     *
+     * @param literalRanges char offsets [start0, end0, start1, end1, ...] where no special token
+     *                      may be recognised; null for none
+     */
+    int[] encode(String text, boolean addSpecial, boolean parseSpecial, int[] literalRanges);
 
     /**
      * The tokens' bytes concatenated and read as UTF-8 (malformed sequences as U+FFFD), with
