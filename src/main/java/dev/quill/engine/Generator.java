@@ -56,7 +56,17 @@ public final class Generator {
         int reused = reusablePrefix(prompt);
         cache.truncate(reused);
         cachedTokens = prompt.clone();
-        transformer.forward(cache, prompt, reused, prompt.length - reused, logits, false);
+        // The prompt goes in batch-sized steps so a cancellation (client gone) is seen between
+        // steps, not only after a long prompt has been processed.
+        for (int pos = reused; pos < prompt.length; ) {
+            if (cancel != null && cancel.isCancelled()) {
+                cachedTokens = java.util.Arrays.copyOf(prompt, pos);
+                return new GenerationResult("", prompt.length, 0, FinishReason.CANCELLED, System.nanoTime() - t0, 0);
+            }
+            int n = Math.min(transformer.maxBatch(), prompt.length - pos);
+            transformer.forward(cache, prompt, pos, n, pos + n == prompt.length ? logits : null, false);
+            pos += n;
+        }
         long t1 = System.nanoTime();
 
         Sampler sampler = new Sampler(request.sampling(), model.config().vocabSize());

@@ -95,55 +95,6 @@ public final class Q8_0Matrix extends WeightMatrix {
         return Simd.sumLanes(acc0.add(acc1));
     }
 
-    @Override
-    protected void dot4(int row, float[] x, int xOff, int xStride, float[] out, int outOff, int outStride) {
-        if (LANES != 16) {
-            super.dot4(row, x, xOff, xStride, out, outOff, outStride);
-            return;
-        }
-        // Same operations per vector as dotTwoBlocksAtATime (even blocks into a, odd into b), so
-        // each result is bit-identical to dot(); the block's bytes are widened once for all four.
-        long block = row * rowBytes;
-        int blocks = cols / BLOCK;
-        FloatVector a0 = FloatVector.zero(F);
-        FloatVector a1 = FloatVector.zero(F);
-        FloatVector a2 = FloatVector.zero(F);
-        FloatVector a3 = FloatVector.zero(F);
-        FloatVector b0 = FloatVector.zero(F);
-        FloatVector b1 = FloatVector.zero(F);
-        FloatVector b2 = FloatVector.zero(F);
-        FloatVector b3 = FloatVector.zero(F);
-        int x0 = xOff;
-        int x1 = xOff + xStride;
-        int x2 = xOff + 2 * xStride;
-        int x3 = xOff + 3 * xStride;
-        for (int b = 0; b < blocks; b++, block += BLOCK_BYTES) {
-            FloatVector lo = Simd.toFloats(Simd.loadGroup(data, block + QS), 0);
-            FloatVector hi = Simd.toFloats(Simd.loadGroup(data, block + QS + 16), 0);
-            FloatVector d = FloatVector.broadcast(F, Simd.half(data, block));
-            int e = b * BLOCK;
-            FloatVector s0 = hi.fma(Simd.loadX(x, x0 + e + 16), lo.mul(Simd.loadX(x, x0 + e)));
-            FloatVector s1 = hi.fma(Simd.loadX(x, x1 + e + 16), lo.mul(Simd.loadX(x, x1 + e)));
-            FloatVector s2 = hi.fma(Simd.loadX(x, x2 + e + 16), lo.mul(Simd.loadX(x, x2 + e)));
-            FloatVector s3 = hi.fma(Simd.loadX(x, x3 + e + 16), lo.mul(Simd.loadX(x, x3 + e)));
-            if ((b & 1) == 0) {
-                a0 = s0.fma(d, a0);
-                a1 = s1.fma(d, a1);
-                a2 = s2.fma(d, a2);
-                a3 = s3.fma(d, a3);
-            } else {
-                b0 = s0.fma(d, b0);
-                b1 = s1.fma(d, b1);
-                b2 = s2.fma(d, b2);
-                b3 = s3.fma(d, b3);
-            }
-        }
-        out[outOff] = Simd.sumLanes(a0.add(b0));
-        out[outOff + outStride] = Simd.sumLanes(a1.add(b1));
-        out[outOff + 2 * outStride] = Simd.sumLanes(a2.add(b2));
-        out[outOff + 3 * outStride] = Simd.sumLanes(a3.add(b3));
-    }
-
     /** d = max|x| / 127 (as stored in the half), q = round(x / d). */
     static void quantizeRow(float[] src, int srcOff, int n, MemorySegment dst, long dstOff) {
         for (int b = 0; b < n / BLOCK; b++) {

@@ -93,6 +93,21 @@ class GeneratorTest {
     }
 
     @Test
+    void aCancelledRequestStopsDuringThePromptAndLeavesAUsableCache() throws IOException {
+        try (Model oneTokenSteps = Model.load(SharedData.model("stories260K.gguf"), ModelOptions.defaults().withMaxBatch(1))) {
+            Generator g = new Generator(oneTokenSteps, tokenizer);
+            CancellationToken cancelled = new CancellationToken();
+            cancelled.cancel();
+            int[] prompt = tokenizer.encode("Once upon a time", true, false);
+            GenerationResult r = g.generate(new GenerationRequest(prompt, SamplingParams.greedy(), 10, List.of()), GenerationListener.NONE, cancelled);
+            assertEquals(FinishReason.CANCELLED, r.finishReason());
+            assertEquals(0, r.completionTokens());
+            GenerationResult next = g.generate(new GenerationRequest(prompt, SamplingParams.greedy(), 20, List.of()), GenerationListener.NONE, null);
+            assertTrue(GREEDY_STORY.startsWith(next.text()) && !next.text().isEmpty(), next.text());
+        }
+    }
+
+    @Test
     void promptLongerThanTheContextIsRefusedAndAFullContextEndsWithLength() throws IOException {
         try (Model small = Model.load(SharedData.model("stories260K.gguf"), ModelOptions.defaults().withContextLength(16))) {
             Generator g = new Generator(small, tokenizer);
