@@ -2,6 +2,7 @@ package dev.quill.api.platform;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quill.api.ApiException;
 import dev.quill.api.JsonRequest;
 import dev.quill.engine.ServedModel;
@@ -356,6 +357,86 @@ public class PromptWorkbench {
 
     private static List<LintFinding> lint(PromptTemplate t) {
         return PromptLinter.lint(t);
+    }
+
+    /**
+     * The {@code "quill"} extension of /v1/chat/completions: {@code {"prompt": "name[@label|@version]",
+     * "variables", "rules", "persona", "cot"}} renders a stored template, whose messages replace the
+     * raw {@code messages} (a text template becomes one user message) and whose default model
+     * parameters fill in what the request leaves out. Returns the request rewritten as a plain one.
+     */
+    public ObjectNode expandChatRequest(ObjectNode request) {
+        JsonNode quill = request.remove("quill");
+        if (quill == null || quill.isNull()) {
+            return request;
+        }
+        if (!quill.isObject()) {
+            throw ApiException.invalid("quill", "quill must be an object such as {\"prompt\": \"qa/answer-check@production\","
+                    + " \"variables\": {...}}, got " + JsonRequest.typeName(quill));
+        }
+        if (request.has("messages")) {
+            throw ApiException.invalid("messages", "give messages or quill.prompt, not both: the template makes the messages");
+        }
+        ObjectNode q = ((ObjectNode) quill).deepCopy();
+        JsonNode ref = q.remove("prompt");
+        if (ref == null || !ref.isTextual() || ref.asText().isBlank()) {
+            throw ApiException.invalid("quill.prompt", "quill.prompt must name a stored template, e.g. qa/answer-check@production");
+        }
+        String name = ref.asText().strip();
+        int at = name.lastIndexOf('@');
+        if (at >= 0) {
+            String which = name.substring(at + 1);
+            name = name.substring(0, at);
+            if (!which.isEmpty() && which.chars().allMatch(Character::isDigit)) {
+                q.put("version", Integer.parseInt(which));
+            } else {
+                q.put("label", which);
+            }
+        }
+        String cot = q.path("cot").asText("off");
+        if (!cot.equals("off") && !cot.equals("zero-shot")) {
+            throw ApiException.unsupported("quill.cot", "quill.cot '" + cot + "' needs several model calls; on chat completions"
+                    + " only off and zero-shot work. Run it with POST /api/prompts/" + name + "/run");
+        }
+        if (request.hasNonNull("model")) {
+            q.set("model", request.get("model"));
+        }
+        JsonRequest req = JsonRequest.nested(q, "quill");
+        Plan p = plan(name, req, false);
+        RenderedPrompt r = renderer().render(p.template, p.variables, p.options);
+        var messages = request.putArray("messages");
+        if (r.prompt() instanceof Prompt.Chat chat) {
+            for (ChatMessage m : chat.messages()) {
+                messages.addObject().put("role", m.role().id()).put("content", m.content());
+            }
+        } else {
+            String text = r.text();
+            if (p.cot == CotMode.ZERO_SHOT) {
+                text = ChainOfThought.reasoningPrompt(text, p.cotSpec == null || p.cotSpec.trigger() == null
+                        ? dev.quill.prompts.cot.ZeroShotTriggers.DEFAULT : p.cotSpec.trigger());
+            }
+            messages.addObject().put("role", "user").put("content", text);
+        }
+        var d = r.settings().parameters();
+        putIfAbsent(request, "temperature", d.temperature());
+        putIfAbsent(request, "top_p", d.topP());
+        putIfAbsent(request, "seed", d.seed());
+        putIfAbsent(request, "presence_penalty", d.presencePenalty());
+        putIfAbsent(request, "frequency_penalty", d.frequencyPenalty());
+        if (!request.has("max_tokens") && !request.has("max_completion_tokens") && r.settings().maxTokens() != null) {
+            request.put("max_tokens", r.settings().maxTokens());
+        }
+        if (!request.has("stop") && !r.settings().stop().isEmpty()) {
+            var stop = request.putArray("stop");
+            r.settings().stop().stream().limit(4).forEach(stop::add);
+        }
+        return request;
+    }
+
+    private void putIfAbsent(ObjectNode request, String field, Object value) {
+        if (value != null && !request.has(field)) {
+            request.set(field, mapper.valueToTree(value));
+        }
     }
 
     /** Enum parsing throws IllegalArgumentException with a message listing what is allowed: a 400 naming the field. */

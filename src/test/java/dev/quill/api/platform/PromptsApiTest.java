@@ -343,4 +343,28 @@ class PromptsApiTest {
         assertNotNull(two.get("answer"));
     }
 
+
+    /** The "quill" extension of chat completions: a stored template (by label) makes the messages. */
+    @Test
+    void chatCompletionsWithAStoredTemplate() {
+        SharedData.model("stories260K.gguf");
+        String name = prefix + "/chat";
+        assertStatus(201, create(name, "Once upon a time, {who}"));
+        assertStatus(201, edit(name, 1, "Long ago, {who}"));
+        assertStatus(200, put("/api/prompts/" + name + "/labels/production", "{\"version\":1}"));
+        HttpResponse<String> r = http.post("/v1/chat/completions", "{\"model\":\"stories260K\",\"max_tokens\":4,"
+                + "\"quill\":{\"prompt\":\"" + name + "@production\",\"variables\":{\"who\":\"Lily\"}}}");
+        assertStatus(200, r);
+        JsonNode render = json(http.post("/api/chat/render", "{\"model\":\"stories260K\",\"messages\":"
+                + "[{\"role\":\"user\",\"content\":\"Once upon a time, Lily\"}]}").body());
+        assertEquals(render.get("tokens").size(), json(r.body()).get("usage").get("prompt_tokens").asInt(),
+                "the labelled version's text was the prompt");
+
+        assertStatus(422, http.post("/v1/chat/completions", "{\"quill\":{\"prompt\":\"" + name + "\"}}"));
+        assertStatus(400, http.post("/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],"
+                + "\"quill\":{\"prompt\":\"" + name + "\"}}"));
+        assertStatus(400, http.post("/v1/chat/completions", "{\"quill\":{\"prompt\":\"" + name + "\",\"cot\":\"two-stage\"}}"));
+        assertStatus(404, http.post("/v1/chat/completions", "{\"quill\":{\"prompt\":\"" + prefix + "/none\"}}"));
+        assertStatus(400, http.post("/v1/chat/completions", "{\"quill\":\"qa/answer-check\"}"));
+    }
 }
