@@ -58,7 +58,17 @@ public class PromptsResource {
     @GET
     public Map<String, Object> list(@RestQuery String q, @RestQuery String archived) {
         List<PromptSummary> found = store.list(q, "true".equals(archived));
-        return Map.of("object", "list", "data", found);
+        List<Map<String, Object>> data = found.stream().map(p -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", p.name());
+            m.put("description", p.description());
+            m.put("tags", p.tags());
+            m.put("archived", p.archived());
+            m.put("latest_version", p.latestVersion());
+            m.put("created_at", p.created().toString());
+            return m;
+        }).toList();
+        return Map.of("object", "list", "data", data);
     }
 
     /** JSON ({@code content} in the file format, or fields), or the file text itself as text/markdown or text/plain. */

@@ -115,7 +115,10 @@ class PromptsApiTest {
         assertStatus(200, http.post("/api/prompts/" + name + "/archive", ""));
         JsonNode list = json(http.get("/api/prompts?q=" + prefix).body());
         assertEquals(0, list.get("data").size(), "archived prompts leave the list");
-        assertEquals(1, json(http.get("/api/prompts?archived=true&q=" + prefix).body()).get("data").size());
+        JsonNode all = json(http.get("/api/prompts?archived=true&q=" + prefix).body()).get("data");
+        assertEquals(1, all.size());
+        assertEquals(2, all.get(0).get("latest_version").asInt());
+        assertTrue(all.get(0).get("archived").asBoolean());
     }
 
     @Test
