@@ -370,4 +370,24 @@ class PromptsApiTest {
         assertStatus(404, http.post("/v1/chat/completions", "{\"quill\":{\"prompt\":\"" + prefix + "/none\"}}"));
         assertStatus(400, http.post("/v1/chat/completions", "{\"quill\":\"qa/answer-check\"}"));
     }
+
+    /** Decomposition on the engine: the step runs first and its output is in the final prompt. */
+    @Test
+    void runsADecomposedTemplateStepByStep() {
+        SharedData.model("stories260K.gguf");
+        String name = prefix + "/decomposed";
+        String file = "---\nname: " + name + "\nvariables:\n  - name: topic\ndefaults:\n  max_tokens: 8\n---\n\n"
+                + "## step: idea\n\nA story about {topic}:\n\n## prompt\n\n{idea} Once upon a time\n";
+        assertStatus(201, http.post("/api/prompts", obj().put("content", file).toString()));
+        HttpResponse<String> r = http.post("/api/prompts/" + name + "/run",
+                "{\"model\":\"stories260K\",\"seed\":3,\"rules\":[\"decompose\"],\"variables\":{\"topic\":\"a cat\"}}");
+        assertStatus(200, r);
+        JsonNode calls = json(r.body()).get("calls");
+        assertEquals(2, calls.size(), r.body());
+        assertEquals("idea", calls.get(0).get("name").asText());
+        assertEquals("A story about a cat:", calls.get(0).get("text").asText());
+        assertEquals("final", calls.get(1).get("name").asText());
+        assertEquals(calls.get(0).get("output").asText().strip() + " Once upon a time", calls.get(1).get("text").asText());
+        assertEquals(calls.get(1).get("output").asText(), json(r.body()).get("output").asText());
+    }
 }
