@@ -48,6 +48,7 @@ quill_start_postgres() {
     # The cluster's own "postgres" database is used: no createdb needed (not every install has it on
     # the path), and the tests keep apart by random name prefixes.
     QUILL_CI_PG_STOP=("${as[@]}" "$bindir/pg_ctl" -D "$dir/data" -m fast stop)
+    QUILL_CI_PG_DIR="$dir"
     trap 'quill_stop_postgres' EXIT
     export QUILL_TEST_POSTGRES_URL="jdbc:postgresql://127.0.0.1:$port/postgres?user=quill"
     echo "ci: PostgreSQL from $bindir on 127.0.0.1:$port; QUILL_TEST_POSTGRES_URL=$QUILL_TEST_POSTGRES_URL"
@@ -56,6 +57,7 @@ quill_start_postgres() {
 quill_stop_postgres() {
     if [ -n "${QUILL_CI_PG_STOP+x}" ]; then
         "${QUILL_CI_PG_STOP[@]}" >/dev/null 2>&1 || true
+        rm -rf "$QUILL_CI_PG_DIR"
     fi
 }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.quill.prompts.Persona;
 import dev.quill.prompts.PromptTemplate;
@@ -21,6 +22,7 @@ import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -59,6 +61,19 @@ class PromptStoreTest {
             System.err.println("PromptStoreTest: " + POSTGRES_ENV + " is not set; PostgreSQL cases skipped (H2 only)");
         }
         return out.stream();
+    }
+
+    /** Shows in the test report as skipped, with the reason, when PostgreSQL is not configured. */
+    @Test
+    void postgresqlIsUsedWhenConfigured() throws Exception {
+        String url = System.getenv(POSTGRES_ENV);
+        assumeTrue(url != null && !url.isBlank(), POSTGRES_ENV + " is not set: the PostgreSQL cases of PromptStoreTest"
+                + " are skipped and the store is tested on H2 only (.ci/run sets it)");
+        List<Arguments> dbs = databases().toList();
+        assertEquals("postgresql", dbs.get(1).get()[0]);
+        try (var c = ((DataSource) dbs.get(1).get()[1]).getConnection()) {
+            assertEquals("PostgreSQL", c.getMetaData().getDatabaseProductName());
+        }
     }
 
     private static String prefix() {
