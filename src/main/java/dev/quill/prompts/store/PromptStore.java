@@ -242,7 +242,7 @@ public final class PromptStore {
      */
     public PromptVersion resolve(String name, String label) {
         return tx(c -> {
-            PromptVersion latest = latest(c, name).orElseThrow(() -> notFound(c, name));
+            PromptVersion latest = latest(c, name).orElseThrow(() -> notFound(name));
             if (label == null || label.equals(LATEST)) {
                 return latest;
             }
@@ -258,7 +258,7 @@ public final class PromptStore {
     /** A version by number, or a 404-style error naming the versions that exist. */
     public PromptVersion get(String name, int number) {
         return tx(c -> {
-            PromptVersion latest = latest(c, name).orElseThrow(() -> notFound(c, name));
+            PromptVersion latest = latest(c, name).orElseThrow(() -> notFound(name));
             return version(c, name, number).orElseThrow(() -> new PromptNotFoundException(
                     name + " has no version " + number + " (versions 1.." + latest.number() + ")"));
         });
@@ -278,7 +278,7 @@ public final class PromptStore {
                 }
             }
             if (out.isEmpty()) {
-                throw notFound(c, name);
+                throw notFound(name);
             }
             return out;
         });
@@ -287,7 +287,7 @@ public final class PromptStore {
     /** Label to version number, {@code latest} included, in label order. */
     public Map<String, Integer> labels(String name) {
         return tx(c -> {
-            PromptVersion latest = latest(c, name).orElseThrow(() -> notFound(c, name));
+            PromptVersion latest = latest(c, name).orElseThrow(() -> notFound(name));
             Map<String, Integer> out = new LinkedHashMap<>(labels(c, name));
             out.put(LATEST, latest.number());
             return out;
@@ -304,7 +304,7 @@ public final class PromptStore {
                 ps.setString(1, name);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
-                        throw notFound(c, name);
+                        throw notFound(name);
                     }
                     return rs.getBoolean(1);
                 }
@@ -400,7 +400,7 @@ public final class PromptStore {
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
-                    throw notFound(c, name);
+                    throw notFound(name);
                 }
                 return rs.getBoolean(1);
             }
@@ -474,7 +474,7 @@ public final class PromptStore {
                 rs.getInt(6), t);
     }
 
-    private static PromptNotFoundException notFound(Connection c, String name) {
+    private static PromptNotFoundException notFound(String name) {
         return new PromptNotFoundException("no prompt named '" + name + "'; GET /api/prompts lists them");
     }
 
