@@ -1,5 +1,15 @@
 package dev.quill.api;
 
+import dev.quill.prompts.InvalidTemplateException;
+import dev.quill.prompts.InvalidVariableException;
+import dev.quill.prompts.MissingVariableException;
+import dev.quill.prompts.PromptException;
+import dev.quill.prompts.RenderLimitException;
+import dev.quill.prompts.TemplateRenderException;
+import dev.quill.prompts.store.PromptNotFoundException;
+import dev.quill.prompts.store.StoreException;
+import dev.quill.prompts.store.VersionConflictException;
+
 import dev.quill.engine.ChatTemplateFailure;
 import dev.quill.engine.ModelUnavailableException;
 import dev.quill.engine.QueueFullException;
@@ -48,6 +58,9 @@ public final class ApiErrors {
         if (t instanceof CancellationException) {
             return new ApiException(499, "invalid_request_error", null, "cancelled", "the request was cancelled");
         }
+        if (t instanceof PromptException e) {
+            return fromPrompt(e);
+        }
         if (t instanceof WebApplicationException e) {
             int status = e.getResponse().getStatus();
             String message = switch (status) {
@@ -64,5 +77,28 @@ public final class ApiErrors {
         LOG.error("unexpected failure", t);
         return new ApiException(500, "server_error", null, "internal_error",
                 "internal error: " + t.getClass().getSimpleName() + "; see the server log");
+    }
+
+    /** The prompt library's failures: what the caller sent is wrong (4xx), except a failing database (503). */
+    private static ApiException fromPrompt(PromptException e) {
+        return switch (e) {
+            case PromptNotFoundException n -> new ApiException(404, "invalid_request_error", "name", "not_found", n.getMessage());
+            case VersionConflictException c -> new ApiException(409, "invalid_request_error", "base_version", "version_conflict",
+                    c.getMessage(), c.currentVersion() > 0 ? Map.of("X-Quill-Current-Version", Integer.toString(c.currentVersion())) : Map.of(),
+                    c.currentVersion() > 0 ? c.currentVersion() : null);
+            case MissingVariableException m -> new ApiException(422, "invalid_request_error",
+                    "variables." + m.variables().getFirst(), "missing_variable", m.getMessage());
+            case InvalidVariableException v -> new ApiException(422, "invalid_request_error", "variables." + v.variable(),
+                    "invalid_variable", v.getMessage());
+            case TemplateRenderException r -> new ApiException(422, "invalid_request_error", "template", "template_error", r.getMessage());
+            case RenderLimitException r -> new ApiException(422, "invalid_request_error", "template", "render_limit", r.getMessage());
+            case InvalidTemplateException i -> ApiException.invalid(i.field(), i.getMessage());
+            case StoreException s -> {
+                LOG.error("prompt store failed", s);
+                yield new ApiException(503, "unavailable_error", null, "store_unavailable",
+                        "the prompt store is unavailable; see the server log");
+            }
+            default -> ApiException.invalid(null, e.getMessage());
+        };
     }
 }

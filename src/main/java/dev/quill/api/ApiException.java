@@ -12,9 +12,17 @@ public class ApiException extends RuntimeException {
     private final String param;
     private final String code;
     private final Map<String, String> headers;
+    private final Integer currentVersion;
 
     public ApiException(int status, String type, String param, String code, String message, Map<String, String> headers) {
+        this(status, type, param, code, message, headers, null);
+    }
+
+    /** @param currentVersion for a 409 on a prompt edit: the version to edit from instead */
+    public ApiException(int status, String type, String param, String code, String message, Map<String, String> headers,
+            Integer currentVersion) {
         super(message);
+        this.currentVersion = currentVersion;
         this.status = status;
         this.type = type;
         this.param = param;
@@ -57,6 +65,6 @@ public class ApiException extends RuntimeException {
     }
 
     public ErrorBody body() {
-        return new ErrorBody(new ErrorBody.Detail(getMessage(), type, param, code));
+        return new ErrorBody(new ErrorBody.Detail(getMessage(), type, param, code, currentVersion));
     }
 }

@@ -74,6 +74,11 @@ public final class JsonRequest {
         }
     }
 
+    /** The object itself, for a caller that rewrites a request before checking it. */
+    public ObjectNode node() {
+        return node;
+    }
+
     public boolean isPresent(String name) {
         JsonNode v = node.get(name);
         return v != null && !v.isNull();

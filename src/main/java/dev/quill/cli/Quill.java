@@ -30,6 +30,7 @@ public final class Quill {
         m.put("pull", new PullCommand());
         m.put("synth", new SynthCommand());
         m.put("bench", new BenchCommand());
+        m.put("prompts", new PromptsCommand());
         return m;
     }
 

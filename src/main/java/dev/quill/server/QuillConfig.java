@@ -46,6 +46,34 @@ public interface QuillConfig {
     @WithDefault("2M")
     MemorySize maxBodySize();
 
+    /** Where the embedded H2 prompt store lives ({@code <data-dir>/quill.mv.db}). */
+    @WithDefault("./data")
+    String dataDir();
+
+    /** The folder of template and persona files imported into the store at start. */
+    @WithDefault("prompts")
+    String promptsDir();
+
+    /** Import {@link #promptsDir()} at start (a new version only for files whose content changed). */
+    @WithDefault("true")
+    boolean importPrompts();
+
+    /** The prompt store's database. */
+    Db db();
+
+    interface Db {
+        /** {@code h2} (embedded file, the default) or {@code postgresql} (needs {@code url}). */
+        @WithDefault("h2")
+        String kind();
+
+        /** JDBC URL of the PostgreSQL database, e.g. {@code jdbc:postgresql://localhost:5432/quill}. */
+        Optional<String> url();
+
+        Optional<String> user();
+
+        Optional<String> password();
+    }
+
     // Two maps are read by prefix in ModelService, since their keys are model names:
     // quill.models.<alias>=<model id> and quill.chat-template.<model id>=<Jinja source or file.jinja>.
 }

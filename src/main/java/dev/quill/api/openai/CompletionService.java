@@ -1,5 +1,9 @@
 package dev.quill.api.openai;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quill.api.platform.PromptWorkbench;
+import jakarta.enterprise.inject.Instance;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quill.api.ApiException;
 import dev.quill.api.JsonRequest;
@@ -30,14 +34,23 @@ public class CompletionService {
     private final ObjectMapper mapper;
     private final ServerMetrics metrics;
 
-    public CompletionService(ModelService models, ObjectMapper mapper, ServerMetrics metrics) {
+    private final Instance<PromptWorkbench> workbench;
+
+    public CompletionService(ModelService models, ObjectMapper mapper, ServerMetrics metrics, Instance<PromptWorkbench> workbench) {
+        this.workbench = workbench;
         this.models = models;
         this.mapper = mapper;
         this.metrics = metrics;
     }
 
     public RestMulti<String> chat(String body) {
-        ChatRequest request = OpenAiRequests.chat(JsonRequest.parse(mapper, body));
+        JsonRequest parsed = JsonRequest.parse(mapper, body);
+        if (parsed.isPresent("quill")) {
+            // A stored template instead of raw messages: rewritten into a plain request, then checked as one.
+            ObjectNode expanded = workbench.get().expandChatRequest((ObjectNode) parsed.node());
+            parsed = JsonRequest.parse(mapper, expanded.toString());
+        }
+        ChatRequest request = OpenAiRequests.chat(parsed);
         ServedModel model = acquire(request.options());
         int[] prompt = model.renderChat(request.messages(), true).tokens();
         List<String> stops = new ArrayList<>(request.options().stop());
