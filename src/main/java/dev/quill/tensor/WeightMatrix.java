@@ -128,27 +128,11 @@ public abstract class WeightMatrix {
         }
         pool.parallelFor(rows, (from, to) -> {
             for (int r = from; r < to; r++) {
-                int b = 0;
-                for (; b + 4 <= batch; b += 4) {
-                    dot4(r, x, b * xStride, xStride, out, b * outStride + r, outStride);
-                }
-                for (; b < batch; b++) {
+                for (int b = 0; b < batch; b++) {
                     out[b * outStride + r] = dot(r, x, b * xStride);
                 }
             }
         });
-    }
-
-    /**
-     * Four dot products of one row with four vectors {@code x[xOff + k*xStride ..]}, written to
-     * {@code out[outOff + k*outStride]}. Types override it to decode each weight block once for
-     * all four (prompt processing is then bound by arithmetic, not decoding); the results must be
-     * bit-identical to four {@link #dot} calls.
-     */
-    protected void dot4(int row, float[] x, int xOff, int xStride, float[] out, int outOff, int outStride) {
-        for (int k = 0; k < 4; k++) {
-            out[outOff + k * outStride] = dot(row, x, xOff + k * xStride);
-        }
     }
 
     /** Creates the matrix class for {@code type}; unsupported types are refused by name. */
