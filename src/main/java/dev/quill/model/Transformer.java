@@ -152,9 +152,10 @@ public final class Transformer {
                 System.arraycopy(qkv, b * rows + qDim + kvDim, v, b * kvDim, kvDim);
             }
         } else {
-            layer.wq().matMul(input(layer.wq(), xb, n, dim), dim, n, q, qDim, pool);
-            layer.wk().matMul(input(layer.wk(), xb, n, dim), dim, n, k, kvDim, pool);
-            layer.wv().matMul(input(layer.wv(), xb, n, dim), dim, n, v, kvDim, pool);
+            float[] in = input(layer.wq(), xb, n, dim);
+            layer.wq().matMul(in, dim, n, q, qDim, pool);
+            layer.wk().matMul(sameFormat(layer.wq(), layer.wk()) ? in : input(layer.wk(), xb, n, dim), dim, n, k, kvDim, pool);
+            layer.wv().matMul(sameFormat(layer.wq(), layer.wv()) ? in : input(layer.wv(), xb, n, dim), dim, n, v, kvDim, pool);
         }
         for (int b = 0; b < n; b++) {
             if (layer.bq() != null) {
@@ -225,8 +226,9 @@ public final class Transformer {
                 System.arraycopy(gateUp, b * 2 * ffn, gate, b * ffn, ffn);
             }
         } else {
-            layer.ffnGate().matMul(input(layer.ffnGate(), xb, n, dim), dim, n, gate, ffn, pool);
-            layer.ffnUp().matMul(input(layer.ffnUp(), xb, n, dim), dim, n, up, ffn, pool);
+            float[] in = input(layer.ffnGate(), xb, n, dim);
+            layer.ffnGate().matMul(in, dim, n, gate, ffn, pool);
+            layer.ffnUp().matMul(sameFormat(layer.ffnGate(), layer.ffnUp()) ? in : input(layer.ffnUp(), xb, n, dim), dim, n, up, ffn, pool);
             for (int b = 0; b < n; b++) {
                 FloatOps.swiglu(gate, b * ffn, up, b * ffn, ffn);
             }
@@ -267,6 +269,11 @@ public final class Transformer {
         }
         format.roundTrip(src, 0, prepared, 0, rows, cols);
         return prepared;
+    }
+
+    /** Whether {@code b} sees its input exactly as {@code a} does, so one conversion serves both. */
+    private static boolean sameFormat(WeightMatrix a, WeightMatrix b) {
+        return a.activationFormat() == b.activationFormat();
     }
 
     /** Cosines and sines of every rotated pair for the chunk's positions, shared by all layers. */
