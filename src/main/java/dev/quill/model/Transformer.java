@@ -152,10 +152,13 @@ public final class Transformer {
                 System.arraycopy(qkv, b * rows + qDim + kvDim, v, b * kvDim, kvDim);
             }
         } else {
-            float[] in = input(layer.wq(), xb, n, dim);
-            layer.wq().matMul(in, dim, n, q, qDim, pool);
-            layer.wk().matMul(sameFormat(layer.wq(), layer.wk()) ? in : input(layer.wk(), xb, n, dim), dim, n, k, kvDim, pool);
-            layer.wv().matMul(sameFormat(layer.wq(), layer.wv()) ? in : input(layer.wv(), xb, n, dim), dim, n, v, kvDim, pool);
+            // Each conversion may overwrite the shared buffer, so reuse only the latest one.
+            float[] inQ = input(layer.wq(), xb, n, dim);
+            layer.wq().matMul(inQ, dim, n, q, qDim, pool);
+            float[] inK = sameFormat(layer.wq(), layer.wk()) ? inQ : input(layer.wk(), xb, n, dim);
+            layer.wk().matMul(inK, dim, n, k, kvDim, pool);
+            float[] inV = sameFormat(layer.wk(), layer.wv()) ? inK : input(layer.wv(), xb, n, dim);
+            layer.wv().matMul(inV, dim, n, v, kvDim, pool);
         }
         for (int b = 0; b < n; b++) {
             if (layer.bq() != null) {
