@@ -1,6 +1,7 @@
 package dev.quill.engine;
 
 import dev.quill.sampling.SamplingParams;
+import dev.quill.sampling.TokenConstraint;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -13,9 +14,10 @@ import java.util.Set;
  * @param stop strings that end the generation; they are never part of the output
  * @param endTokens token ids that end the generation besides the tokenizer's end-of-generation
  *     tokens, such as a chat template's end-of-turn token the vocabulary does not mark as one
+ * @param constraint restricts which tokens may be generated (constrained decoding); null for none
  */
 public record GenerationRequest(int[] promptTokens, SamplingParams sampling, int maxTokens, List<String> stop,
-        Set<Integer> endTokens) {
+        Set<Integer> endTokens, TokenConstraint constraint) {
     public GenerationRequest {
         Objects.requireNonNull(promptTokens, "promptTokens");
         Objects.requireNonNull(sampling, "sampling");
@@ -29,7 +31,17 @@ public record GenerationRequest(int[] promptTokens, SamplingParams sampling, int
         }
     }
 
+    public GenerationRequest(int[] promptTokens, SamplingParams sampling, int maxTokens, List<String> stop,
+            Set<Integer> endTokens) {
+        this(promptTokens, sampling, maxTokens, stop, endTokens, null);
+    }
+
     public GenerationRequest(int[] promptTokens, SamplingParams sampling, int maxTokens, List<String> stop) {
-        this(promptTokens, sampling, maxTokens, stop, Set.of());
+        this(promptTokens, sampling, maxTokens, stop, Set.of(), null);
+    }
+
+    /** This request with a constraint on the generated tokens. */
+    public GenerationRequest withConstraint(TokenConstraint tokenConstraint) {
+        return new GenerationRequest(promptTokens, sampling, maxTokens, stop, endTokens, tokenConstraint);
     }
 }

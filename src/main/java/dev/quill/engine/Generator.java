@@ -6,6 +6,7 @@ import dev.quill.model.Model;
 import dev.quill.model.Transformer;
 import dev.quill.sampling.Sampler;
 import dev.quill.sampling.StopStringMatcher;
+import dev.quill.sampling.TokenConstraint;
 import dev.quill.sampling.TokenHistory;
 import dev.quill.tokenizer.StreamingDetokenizer;
 import dev.quill.tokenizer.Tokenizer;
@@ -77,6 +78,7 @@ public final class Generator {
         StreamingDetokenizer detokenizer = new StreamingDetokenizer(tokenizer);
         StopStringMatcher stops = new StopStringMatcher(request.stop());
         StringBuilder text = new StringBuilder();
+        TokenConstraint.State constraint = request.constraint() == null ? null : request.constraint().start();
         int generated = 0;
         FinishReason reason;
         while (true) {
@@ -84,8 +86,14 @@ public final class Generator {
                 reason = FinishReason.CANCELLED;
                 break;
             }
+            if (constraint != null) {
+                constraint.maskLogits(logits);
+            }
             int token = sampler.sample(logits, history);
             history.add(token);
+            if (constraint != null) {
+                constraint.accept(token);
+            }
             if (tokenizer.isEndOfGeneration(token) || (!request.endTokens().isEmpty() && request.endTokens().contains(token))) {
                 reason = FinishReason.STOP;
                 break;
@@ -94,7 +102,7 @@ public final class Generator {
             String out = stops.accept(detokenizer.accept(token));
             text.append(out);
             listener.onToken(token, out, sampler);
-            if (stops.stopped()) {
+            if (stops.stopped() || (constraint != null && constraint.isFinished())) {
                 reason = FinishReason.STOP;
                 break;
             }

@@ -148,4 +148,24 @@ class GeneratorTest {
             assertFalse(p.contains("\uFFFD"), "no replacement characters in " + pieces);
         }
     }
+
+    @Test
+    void aChoiceConstraintOnlyEverProducesAnAllowedAnswer() {
+        var choice = dev.quill.prompts.constrain.ChoiceConstraint.of(tokenizer, List.of("Yes", "No", "Maybe not"));
+        int[] prompt = tokenizer.encode("Was the cat happy? Answer:", true, false);
+        java.util.Set<String> seen = new java.util.TreeSet<>();
+        for (long seed = 1; seed <= 40; seed++) {
+            // A hot, wide sampler: without the constraint it writes a story, not an answer.
+            SamplingParams hot = SamplingParams.builder().temperature(1.5f).topK(0).topP(1f).minP(0f).seed(seed).build();
+            GenerationResult free = new Generator(model, tokenizer).generate(
+                    new GenerationRequest(prompt, hot, 8, List.of()), (t, x, s) -> { }, null);
+            GenerationResult r = new Generator(model, tokenizer).generate(
+                    new GenerationRequest(prompt, hot, 8, List.of()).withConstraint(choice), (t, x, s) -> { }, null);
+            String answer = r.text().strip();
+            assertTrue(List.of("Yes", "No", "Maybe not").contains(answer), "seed " + seed + " gave '" + r.text() + "' (free: '" + free.text() + "')");
+            assertEquals(FinishReason.STOP, r.finishReason());
+            seen.add(answer);
+        }
+        assertTrue(seen.size() >= 2, "sampling still chooses among the answers: " + seen);
+    }
 }

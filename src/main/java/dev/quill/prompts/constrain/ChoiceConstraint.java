@@ -1,5 +1,6 @@
 package dev.quill.prompts.constrain;
 
+import dev.quill.sampling.TokenConstraint;
 import dev.quill.tokenizer.Tokenizer;
 
 import java.util.ArrayList;
@@ -23,12 +24,14 @@ import java.util.TreeMap;
  *
  * <p>Immutable and thread-safe; each generation walks it with its own {@link Cursor}.
  */
-public final class ChoiceConstraint {
+public final class ChoiceConstraint implements TokenConstraint {
     private static final class Node {
         final TreeMap<Integer, Node> children = new TreeMap<>();
         String answer;
         int[] allowed;
     }
+
+    private static final int[] NOTHING = new int[0];
 
     private final Tokenizer tokenizer;
     private final List<String> answers;
@@ -103,12 +106,13 @@ public final class ChoiceConstraint {
         return endTokens.clone();
     }
 
+    @Override
     public Cursor start() {
         return new Cursor();
     }
 
     /** The position of one generation in the trie. Not thread-safe. */
-    public final class Cursor {
+    public final class Cursor implements TokenConstraint.State {
         private Node node = root;
         private boolean finished;
         private final List<Integer> tokens = new ArrayList<>();
@@ -127,6 +131,7 @@ public final class ChoiceConstraint {
          *
          * @throws IllegalArgumentException when the token is not allowed here
          */
+        @Override
         public void accept(int token) {
             if (!isAllowed(token)) {
                 throw new IllegalArgumentException("token " + token + " (" + tokenizer.tokenText(token)
@@ -146,6 +151,7 @@ public final class ChoiceConstraint {
         }
 
         /** Whether an end token was accepted: generation is over. */
+        @Override
         public boolean isFinished() {
             return finished;
         }
@@ -156,8 +162,9 @@ public final class ChoiceConstraint {
         }
 
         /** Sets every logit not allowed next to negative infinity, so any sampler can only pick an allowed token. */
+        @Override
         public void maskLogits(float[] logits) {
-            int[] allowed = finished ? new int[0] : node.allowed;
+            int[] allowed = finished ? NOTHING : node.allowed;
             int next = 0;
             for (int i = 0; i < logits.length; i++) {
                 if (next < allowed.length && allowed[next] == i) {
