@@ -13,6 +13,8 @@ import dev.quill.prompts.store.VersionConflictException;
 import dev.quill.engine.ChatTemplateFailure;
 import dev.quill.engine.ModelUnavailableException;
 import dev.quill.engine.QueueFullException;
+import dev.quill.engine.QueueTimeoutException;
+import dev.quill.engine.ShutdownException;
 import dev.quill.engine.UnknownModelException;
 import dev.quill.sampling.InvalidSamplingParameterException;
 import jakarta.ws.rs.WebApplicationException;
@@ -47,6 +49,12 @@ public final class ApiErrors {
         if (t instanceof QueueFullException e) {
             return new ApiException(429, "rate_limit_error", null, "queue_full", e.getMessage(),
                     Map.of("Retry-After", Integer.toString(e.retryAfterSeconds())));
+        }
+        if (t instanceof QueueTimeoutException e) {
+            return new ApiException(503, "unavailable_error", null, "queue_timeout", e.getMessage(), Map.of("Retry-After", "5"));
+        }
+        if (t instanceof ShutdownException e) {
+            return new ApiException(503, "unavailable_error", null, "shutting_down", e.getMessage());
         }
         if (t instanceof ChatTemplateFailure e) {
             if (e.raisedByTemplate()) {

@@ -166,6 +166,34 @@ public final class ModelRegistry implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Graceful shutdown: every loaded model stops taking requests, lets those running finish until
+     * the deadline (all models at once), then ends the rest with a shutdown error.
+     *
+     * @return whether everything finished in time
+     */
+    public boolean drain(java.time.Duration deadline) {
+        List<ServedModel> models = loaded();
+        List<Thread> drains = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean allDone = new java.util.concurrent.atomic.AtomicBoolean(true);
+        for (ServedModel m : models) {
+            drains.add(Thread.ofPlatform().name("quill-drain-" + m.id()).start(() -> {
+                if (!m.worker().drain(deadline)) {
+                    allDone.set(false);
+                }
+            }));
+        }
+        for (Thread t : drains) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return allDone.get();
+    }
+
     @Override
     public void close() {
         closed = true;
@@ -221,7 +249,7 @@ public final class ModelRegistry implements AutoCloseable {
                 Tokenizer tokenizer = Tokenizers.fromGguf(model.file().metadata());
                 ChatPromptFormatter formatter = ChatPromptFormatter.forTemplate(chatTemplateSource(slot, model));
                 ModelInfo info = ModelInfo.read(slot.path);
-                ServedModel served = new ServedModel(slot.id, info, model, tokenizer, formatter, options.queueSize());
+                ServedModel served = new ServedModel(slot.id, info, model, tokenizer, formatter, options.scheduling());
                 slot.info = info;
                 slot.failure = null;
                 slot.served = served;

@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param aliases alternative names: alias to model id
  * @param defaultModel id or alias of the model used when a request names none; null = the first
  *     of {@code modelFiles}, else the first file of {@code modelsDir} by name
+ * @param scheduling how each model's worker batches and queues requests
  * @param chatTemplates model id to a chat template (Jinja source) replacing the model's own
  */
 public record RegistryOptions(
@@ -22,7 +23,7 @@ public record RegistryOptions(
         Map<String, String> aliases,
         String defaultModel,
         ModelOptions modelOptions,
-        int queueSize,
+        SchedulerOptions scheduling,
         Map<String, String> chatTemplates) {
 
     public RegistryOptions {
@@ -31,8 +32,6 @@ public record RegistryOptions(
         aliases = aliases == null ? Map.of() : Map.copyOf(aliases);
         chatTemplates = chatTemplates == null ? Map.of() : Map.copyOf(chatTemplates);
         modelOptions = modelOptions == null ? ModelOptions.defaults() : modelOptions;
-        if (queueSize < 1) {
-            throw new IllegalArgumentException("queue size must be >= 1, got " + queueSize);
-        }
+        scheduling = scheduling == null ? SchedulerOptions.defaults() : scheduling;
     }
 }

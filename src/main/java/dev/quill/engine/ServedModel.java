@@ -24,7 +24,7 @@ public final class ServedModel implements AutoCloseable {
     private final ModelWorker worker;
 
     public ServedModel(String id, ModelInfo info, Model model, Tokenizer tokenizer, ChatPromptFormatter chatFormatter,
-            int queueCapacity) {
+            SchedulerOptions scheduling) {
         this.id = id;
         this.info = info;
         this.model = model;
@@ -43,7 +43,7 @@ public final class ServedModel implements AutoCloseable {
         }
         this.chatEndTokens = Set.copyOf(endTokens);
         this.chatStopStrings = List.copyOf(stops);
-        this.worker = new ModelWorker(id, new Generator(model, tokenizer), queueCapacity);
+        this.worker = new ModelWorker(id, model, tokenizer, scheduling);
     }
 
     public String id() {

@@ -38,6 +38,10 @@ public final class Transformer {
     private final float[] ropeSin;
     private final float[] lastHidden;
     private final float[] prepared;
+    /** The rows of the step under way: which sequence, at which position, which token. */
+    private final KvCache[] rowCache;
+    private final int[] rowPos;
+    private final int[] rowToken;
 
     public Transformer(ModelConfig config, ModelWeights weights, ThreadPool pool, int maxBatch, int maxContext) {
         if (maxBatch < 1) {
@@ -74,6 +78,9 @@ public final class Transformer {
         lastHidden = new float[dim];
         int widest = Math.max(Math.max(dim, config.qDim()), ffn);
         prepared = new float[maxBatch * widest];
+        rowCache = new KvCache[maxBatch];
+        rowPos = new int[maxBatch];
+        rowToken = new int[maxBatch];
     }
 
     public ModelConfig config() {
@@ -98,45 +105,96 @@ public final class Transformer {
         if (start + count > cache.contextLength()) {
             throw new ContextLengthExceededException(start + count, cache.contextLength());
         }
-        if (cache.contextLength() > maxContext) {
-            throw new IllegalArgumentException("cache of " + cache.contextLength() + " positions exceeds this transformer's "
-                    + maxContext);
-        }
-        for (int i = from; i < from + count; i++) {
-            if (tokens[i] < 0 || tokens[i] >= c.vocabSize()) {
-                throw new IllegalArgumentException("token id " + tokens[i] + " is outside the vocabulary (0.." + (c.vocabSize() - 1) + ")");
-            }
-        }
         int vocab = c.vocabSize();
         for (int done = 0; done < count; ) {
             int n = Math.min(maxBatch, count - done);
             boolean last = done + n == count;
-            forwardChunk(cache, tokens, from + done, n);
+            for (int b = 0; b < n; b++) {
+                rowCache[b] = cache;
+                rowPos[b] = start + done + b;
+                rowToken[b] = tokens[from + done + b];
+            }
+            forwardRows(n);
             if (logits != null && allPositions) {
-                outputLogits(n, logits, done * vocab, true);
+                for (int b = 0; b < n; b++) {
+                    rowLogits(b, logits, (done + b) * vocab);
+                }
             } else if (logits != null && last) {
-                outputLogits(n, logits, 0, false);
+                rowLogits(n - 1, logits, 0);
             }
             done += n;
         }
+        java.util.Arrays.fill(rowCache, null);
     }
 
-    private void forwardChunk(KvCache cache, int[] tokens, int from, int n) {
-        int dim = c.embeddingLength();
-        int start = cache.length();
-        for (int b = 0; b < n; b++) {
-            w.tokenEmbedding().dequantizeRow(tokens[from + b], x, b * dim);
+    /**
+     * One step over rows of several sequences at once (continuous batching): row {@code b} feeds
+     * {@code tokens[b]} at position {@code positions[b]} of {@code caches[b]}. The rows of one
+     * sequence must be consecutive, at consecutive positions starting at its cache's length. Every
+     * weight is read once for all rows, and the arithmetic of each row is the same whatever the
+     * other rows are, so a sequence's results do not depend on the batch it ran in.
+     *
+     * @param logitRows the rows whose logits are wanted, ascending; their logits go to
+     *     {@code logits[i * vocab]} for the i-th of them
+     */
+    public void forwardBatch(int n, KvCache[] caches, int[] positions, int[] tokens, int[] logitRows, int logitRowCount,
+            float[] logits) {
+        if (n < 1 || n > maxBatch) {
+            throw new IllegalArgumentException("a step takes 1.." + maxBatch + " rows, got " + n);
         }
-        computeRope(start, n);
+        System.arraycopy(caches, 0, rowCache, 0, n);
+        System.arraycopy(positions, 0, rowPos, 0, n);
+        System.arraycopy(tokens, 0, rowToken, 0, n);
+        forwardRows(n);
+        if (logitRowCount > 0) {
+            int dim = c.embeddingLength();
+            for (int i = 0; i < logitRowCount; i++) {
+                FloatOps.rmsNorm(x, logitRows[i] * dim, w.outputNorm(), c.rmsNormEpsilon(), xb, i * dim, dim);
+            }
+            w.output().matMul(input(w.output(), xb, logitRowCount, dim), dim, logitRowCount, logits, c.vocabSize(), pool);
+        }
+        java.util.Arrays.fill(rowCache, 0, n, null);
+    }
+
+    private void forwardRows(int n) {
+        int dim = c.embeddingLength();
+        for (int b = 0; b < n; b++) {
+            KvCache cache = rowCache[b];
+            if (b == 0 || cache != rowCache[b - 1]) {
+                if (cache.contextLength() > maxContext) {
+                    throw new IllegalArgumentException("cache of " + cache.contextLength() + " positions exceeds this transformer's "
+                            + maxContext);
+                }
+                cache.pendingLength = cache.length();
+            }
+            if (rowPos[b] != cache.pendingLength) {
+                throw new IllegalArgumentException("row " + b + " is at position " + rowPos[b] + ", its sequence is at "
+                        + cache.pendingLength);
+            }
+            if (rowPos[b] >= cache.contextLength()) {
+                throw new ContextLengthExceededException(rowPos[b] + 1, cache.contextLength());
+            }
+            if (rowToken[b] < 0 || rowToken[b] >= c.vocabSize()) {
+                throw new IllegalArgumentException("token id " + rowToken[b] + " is outside the vocabulary (0.." + (c.vocabSize() - 1) + ")");
+            }
+            cache.pendingLength++;
+        }
+        for (int b = 0; b < n; b++) {
+            rowCache[b].prepareWrite(rowPos[b]);
+            w.tokenEmbedding().dequantizeRow(rowToken[b], x, b * dim);
+        }
+        computeRope(n);
         for (int l = 0; l < w.layers().length; l++) {
             LayerWeights layer = w.layers()[l];
-            attention(layer, l, cache, start, n);
+            attention(layer, l, n);
             feedForward(layer, n);
         }
-        cache.setLength(start + n);
+        for (int b = 0; b < n; b++) {
+            rowCache[b].setLength(rowPos[b] + 1);
+        }
     }
 
-    private void attention(LayerWeights layer, int l, KvCache cache, int start, int n) {
+    private void attention(LayerWeights layer, int l, int n) {
         int dim = c.embeddingLength();
         int qDim = c.qDim();
         int kvDim = c.kvDim();
@@ -182,31 +240,43 @@ public final class Transformer {
             }
         }
         FloatOps.roundToHalf(q, 0, n * qDim);
-        float[] keyCache = cache.keys(l);
-        float[] valueCache = cache.values(l);
-        System.arraycopy(k, 0, keyCache, start * kvDim, n * kvDim);
-        System.arraycopy(v, 0, valueCache, start * kvDim, n * kvDim);
-        FloatOps.roundToHalf(keyCache, start * kvDim, n * kvDim);
-        FloatOps.roundToHalf(valueCache, start * kvDim, n * kvDim);
+        for (int b = 0; b < n; b++) {
+            KvCache cache = rowCache[b];
+            float[] page = cache.page(rowPos[b]);
+            int slot = rowPos[b] & (KvPagePool.PAGE_TOKENS - 1);
+            KvPagePool pages = cache.pool();
+            int kOff = pages.keyOffset(l, slot);
+            int vOff = pages.valueOffset(l, slot);
+            System.arraycopy(k, b * kvDim, page, kOff, kvDim);
+            System.arraycopy(v, b * kvDim, page, vOff, kvDim);
+            FloatOps.roundToHalf(page, kOff, kvDim);
+            FloatOps.roundToHalf(page, vOff, kvDim);
+        }
 
         int headDim = c.headDim();
         int group = c.headCount() / c.headCountKv();
         pool.parallelFor(c.headCount(), (h0, h1) -> {
             for (int h = h0; h < h1; h++) {
-                int kvOff = (h / group) * headDim;
+                int kvHead = (h / group) * headDim;
                 int scoreOff = h * maxContext;
                 for (int b = 0; b < n; b++) {
-                    int positions = start + b + 1;
+                    KvCache cache = rowCache[b];
+                    KvPagePool pages = cache.pool();
+                    int kBase = pages.keyOffset(l, 0) + kvHead;
+                    int vBase = pages.valueOffset(l, 0) + kvHead;
+                    int positions = rowPos[b] + 1;
                     int qOff = b * qDim + h * headDim;
                     for (int t = 0; t < positions; t++) {
-                        scores[scoreOff + t] = FloatOps.dot(q, qOff, keyCache, t * kvDim + kvOff, headDim) * attentionScale;
+                        int slot = (t & (KvPagePool.PAGE_TOKENS - 1)) * kvDim;
+                        scores[scoreOff + t] = FloatOps.dot(q, qOff, cache.page(t), kBase + slot, headDim) * attentionScale;
                     }
                     FloatOps.softmax(scores, scoreOff, positions);
                     FloatOps.roundToHalf(scores, scoreOff, positions);
                     int outOff = b * qDim + h * headDim;
                     java.util.Arrays.fill(attentionOut, outOff, outOff + headDim, 0f);
                     for (int t = 0; t < positions; t++) {
-                        FloatOps.axpy(scores[scoreOff + t], valueCache, t * kvDim + kvOff, attentionOut, outOff, headDim);
+                        int slot = (t & (KvPagePool.PAGE_TOKENS - 1)) * kvDim;
+                        FloatOps.axpy(scores[scoreOff + t], cache.page(t), vBase + slot, attentionOut, outOff, headDim);
                     }
                 }
             }
@@ -240,25 +310,11 @@ public final class Transformer {
         FloatOps.add(xb2, 0, x, 0, n * dim);
     }
 
-    private void outputLogits(int n, float[] logits, int logitsOff, boolean all) {
+    /** Logits of row {@code b} of the step just run, into {@code logits[off ..]}. */
+    private void rowLogits(int b, float[] logits, int off) {
         int dim = c.embeddingLength();
-        WeightMatrix output = w.output();
-        if (all) {
-            for (int b = 0; b < n; b++) {
-                FloatOps.rmsNorm(x, b * dim, w.outputNorm(), c.rmsNormEpsilon(), xb, b * dim, dim);
-            }
-            if (logitsOff == 0) {
-                output.matMul(input(output, xb, n, dim), dim, n, logits, c.vocabSize(), pool);
-            } else {
-                for (int b = 0; b < n; b++) {
-                    System.arraycopy(xb, b * dim, lastHidden, 0, dim);
-                    output.matVec(input(output, lastHidden, 1, dim), 0, logits, logitsOff + b * c.vocabSize(), pool);
-                }
-            }
-        } else {
-            FloatOps.rmsNorm(x, (n - 1) * dim, w.outputNorm(), c.rmsNormEpsilon(), lastHidden, 0, dim);
-            output.matVec(input(output, lastHidden, 1, dim), 0, logits, logitsOff, pool);
-        }
+        FloatOps.rmsNorm(x, b * dim, w.outputNorm(), c.rmsNormEpsilon(), lastHidden, 0, dim);
+        w.output().matVec(input(w.output(), lastHidden, 1, dim), 0, logits, off, pool);
     }
 
     /**
@@ -280,13 +336,13 @@ public final class Transformer {
     }
 
     /** Cosines and sines of every rotated pair for the chunk's positions, shared by all layers. */
-    private void computeRope(int start, int n) {
+    private void computeRope(int n) {
         int pairs = c.ropeDimensions() / 2;
         // Same recurrence as ggml: theta_i = p · base^(-2i/d), built by repeated multiplication in float.
         float thetaScale = (float) Math.pow(c.ropeFrequencyBase(), -2.0 / c.ropeDimensions());
         float[] factors = w.ropeFrequencyFactors();
         for (int b = 0; b < n; b++) {
-            float theta = start + b;
+            float theta = rowPos[b];
             for (int i = 0; i < pairs; i++) {
                 float t = theta;
                 if (factors != null) {

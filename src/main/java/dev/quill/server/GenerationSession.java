@@ -24,7 +24,7 @@ public final class GenerationSession {
      * Events buffered between the engine thread and a slow client; a client that falls this far
      * behind has its generation stopped rather than holding engine memory without limit.
      */
-    static final int BUFFERED_EVENTS = 8192;
+    static final int DEFAULT_BUFFERED_EVENTS = 4096;
 
     private final ServedModel model;
     private final List<GenerationRequest> requests;
@@ -32,11 +32,11 @@ public final class GenerationSession {
     private final CancellationToken cancellation = new CancellationToken();
     private final UnicastProcessor<GenerationEvent> events;
 
-    private GenerationSession(ServedModel model, List<GenerationRequest> requests, ServerMetrics metrics) {
+    private GenerationSession(ServedModel model, List<GenerationRequest> requests, ServerMetrics metrics, int bufferedEvents) {
         this.model = model;
         this.requests = requests;
         this.metrics = metrics;
-        this.events = UnicastProcessor.create(new ArrayBlockingQueue<>(BUFFERED_EVENTS), cancellation::cancel);
+        this.events = UnicastProcessor.create(new ArrayBlockingQueue<>(bufferedEvents), cancellation::cancel);
     }
 
     /**
@@ -45,10 +45,16 @@ public final class GenerationSession {
      * @throws dev.quill.engine.QueueFullException when the model's queue is full
      */
     public static Multi<GenerationEvent> start(ServedModel model, List<GenerationRequest> requests, ServerMetrics metrics) {
+        return start(model, requests, metrics, DEFAULT_BUFFERED_EVENTS);
+    }
+
+    /** As {@link #start(ServedModel, List, ServerMetrics)}, buffering at most {@code bufferedEvents} for a slow client. */
+    public static Multi<GenerationEvent> start(ServedModel model, List<GenerationRequest> requests, ServerMetrics metrics,
+            int bufferedEvents) {
         if (requests.isEmpty()) {
             throw new IllegalArgumentException("no prompt to generate for");
         }
-        GenerationSession session = new GenerationSession(model, requests, metrics);
+        GenerationSession session = new GenerationSession(model, requests, metrics, bufferedEvents);
         session.submit(0);
         return session.events;
     }

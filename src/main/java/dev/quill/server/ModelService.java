@@ -3,6 +3,7 @@ package dev.quill.server;
 import dev.quill.engine.ModelRegistry;
 import dev.quill.engine.ModelUnavailableException;
 import dev.quill.engine.RegistryOptions;
+import dev.quill.engine.SchedulerOptions;
 import dev.quill.model.ModelOptions;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -31,11 +32,16 @@ public class ModelService {
         ModelOptions modelOptions = new ModelOptions(config.contextLength(), config.threads(), config.batchSize());
         List<Path> files = config.modelFiles().orElse(List.of()).stream().map(Path::of).toList();
         this.registry = new ModelRegistry(new RegistryOptions(Path.of(config.modelsDir()), files, byPrefix(raw, "quill.models."),
-                config.defaultModel().orElse(null), modelOptions, config.queueSize(), chatTemplates(byPrefix(raw, "quill.chat-template."))));
+                config.defaultModel().orElse(null), modelOptions, schedulerOptions(config), chatTemplates(byPrefix(raw, "quill.chat-template."))));
     }
 
     public ModelRegistry registry() {
         return registry;
+    }
+
+    /** Stream events buffered for a slow client before its request is cancelled. */
+    public int streamBufferEvents() {
+        return config.streamBufferEvents();
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -57,7 +63,20 @@ public class ModelService {
         }
     }
 
+    private static SchedulerOptions schedulerOptions(QuillConfig config) {
+        return new SchedulerOptions(config.maxSequences(), config.queueSize(), config.kvBudget(), config.queueTimeout(),
+                config.prefixCacheEntries());
+    }
+
+    /**
+     * Graceful shutdown. Quarkus fires this before it stops the HTTP server, so streams still
+     * running get their remaining tokens (or, at the deadline, a final error event).
+     */
     void onStop(@Observes ShutdownEvent event) {
+        long t0 = System.nanoTime();
+        boolean clean = registry.drain(config.shutdownTimeout());
+        LOG.infof("shutdown: %s in %d ms", clean ? "all requests finished" : "requests still running were ended",
+                (System.nanoTime() - t0) / 1_000_000);
         registry.close();
     }
 

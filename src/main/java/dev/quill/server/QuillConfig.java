@@ -26,9 +26,33 @@ public interface QuillConfig {
     /** When set, /v1 and /api need {@code Authorization: Bearer <one of these>}. */
     Optional<List<String>> apiKeys();
 
-    /** Requests that may wait per model while one is generating; more get 429. */
+    /** Requests that may wait per model for a sequence slot or KV budget; more get 429. */
     @WithDefault("16")
     int queueSize();
+
+    /** Sequences per model decoded together in each step (continuous batching). */
+    @WithDefault("8")
+    int maxSequences();
+
+    /** KV cache positions per model, shared by its sequences and prefix cache; 0 = max(context, 16384). */
+    @WithDefault("0")
+    int kvBudget();
+
+    /** Longest wait in a model's queue; then 503. */
+    @WithDefault("120s")
+    java.time.Duration queueTimeout();
+
+    /** Finished sequences per model whose KV is kept for requests that start the same way; 0 = off. */
+    @WithDefault("32")
+    int prefixCacheEntries();
+
+    /** On shutdown (SIGTERM), how long running requests may take to finish before they are ended. */
+    @WithDefault("30s")
+    java.time.Duration shutdownTimeout();
+
+    /** Stream events buffered for a client that reads slower than the model writes; past that its request is cancelled. */
+    @WithDefault("4096")
+    int streamBufferEvents();
 
     /** KV cache length per sequence; 0 = the model's trained context, at most 4096. */
     @WithDefault("0")

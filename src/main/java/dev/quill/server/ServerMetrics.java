@@ -58,7 +58,25 @@ public class ServerMetrics {
         if (gauges.putIfAbsent(model, Boolean.TRUE) == null) {
             Gauge.builder("quill_queue_depth", () -> currentDepth(model))
                     .description("requests waiting for the model").tag("model", model).register(registry);
+            Gauge.builder("quill_active_sequences", () -> fromWorker(model, w -> w.activeSequences()))
+                    .description("sequences decoded together in each step").tag("model", model).register(registry);
+            Gauge.builder("quill_kv_pages_used", () -> fromWorker(model, w -> w.kvPages().pagesInUse()))
+                    .description("KV cache pages in use (sequences and prefix cache), " + dev.quill.model.KvPagePool.PAGE_TOKENS
+                            + " tokens each").tag("model", model).register(registry);
+            Gauge.builder("quill_kv_pages_budget", () -> fromWorker(model, w -> w.kvPages().maxPages()))
+                    .description("KV cache pages allowed (quill.kv-budget)").tag("model", model).register(registry);
+            io.micrometer.core.instrument.FunctionCounter.builder("quill_prefix_cache_hits", model,
+                    m -> fromWorker(m, w -> w.prefixCacheHits()))
+                    .description("requests that reused a cached prompt prefix").tag("model", model).register(registry);
+            io.micrometer.core.instrument.FunctionCounter.builder("quill_prefix_cache_tokens", model,
+                    m -> fromWorker(m, w -> w.prefixCacheTokens()))
+                    .description("prompt tokens taken from the prefix cache").tag("model", model).register(registry);
         }
+    }
+
+    private double fromWorker(String model, java.util.function.ToDoubleFunction<ModelWorker> read) {
+        return models.registry().loaded().stream().filter(m -> m.id().equals(model))
+                .mapToDouble(m -> read.applyAsDouble(m.worker())).sum();
     }
 
     private double currentDepth(String model) {

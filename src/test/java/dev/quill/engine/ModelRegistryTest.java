@@ -23,7 +23,7 @@ class ModelRegistryTest {
 
     private ModelRegistry registry(List<Path> files, Map<String, String> aliases, String defaultModel) {
         return new ModelRegistry(new RegistryOptions(dir, files, aliases, defaultModel,
-                ModelOptions.defaults().withContextLength(128).withThreads(1), 4, Map.of()));
+                ModelOptions.defaults().withContextLength(128).withThreads(1), SchedulerOptions.defaults().withQueueSize(4), Map.of()));
     }
 
     @Test

@@ -21,7 +21,7 @@ class ServedModelTest {
         var tokenizer = Tokenizers.fromGguf(model.file().metadata());
         String source = templateOverride != null ? templateOverride
                 : model.file().metadata().getString("tokenizer.chat_template", null);
-        return new ServedModel("m", ModelInfo.read(file), model, tokenizer, ChatPromptFormatter.forTemplate(source), 1);
+        return new ServedModel("m", ModelInfo.read(file), model, tokenizer, ChatPromptFormatter.forTemplate(source), SchedulerOptions.defaults().withQueueSize(1));
     }
 
     @Test

@@ -95,7 +95,7 @@ public class CompletionService {
         }
         CompletionWriter writer = new CompletionWriter(mapper, model.tokenizer(), chat, model.id(), o.includeUsage(),
                 o.sampling().logprobs());
-        Multi<GenerationEvent> events = GenerationSession.start(model, requests, metrics);
+        Multi<GenerationEvent> events = GenerationSession.start(model, requests, metrics, models.streamBufferEvents());
         if (!o.stream()) {
             Multi<String> whole = events.collect().asList().map(list -> {
                 list.forEach(writer::collect);

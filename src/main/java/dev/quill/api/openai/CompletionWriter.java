@@ -36,6 +36,7 @@ final class CompletionWriter {
     private final Map<Integer, Choice> choices = new TreeMap<>();
     private int promptTokens;
     private int completionTokens;
+    private int cachedTokens;
 
     /** What has been generated for one choice so far. */
     private static final class Choice {
@@ -155,6 +156,7 @@ final class CompletionWriter {
         c.finishReason = result.finishReason().apiName();
         promptTokens += result.promptTokens();
         completionTokens += result.completionTokens();
+        cachedTokens += result.cachedTokens();
     }
 
     private String contentFrame(int index, Choice c, String text) {
@@ -218,6 +220,8 @@ final class CompletionWriter {
         u.put("prompt_tokens", promptTokens);
         u.put("completion_tokens", completionTokens);
         u.put("total_tokens", promptTokens + completionTokens);
+        // As OpenAI reports prompt caching: prompt tokens whose KV came from the prefix cache.
+        u.putObject("prompt_tokens_details").put("cached_tokens", cachedTokens);
         return u;
     }
 
