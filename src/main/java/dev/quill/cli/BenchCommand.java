@@ -15,7 +15,7 @@ final class BenchCommand implements Quill.Command {
     @Override
     public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
         CommandLine cl = CommandLine.parse("bench", args, Set.of("model", "threads", "prompt-tokens", "gen-tokens",
-                "repeat", "depth", "batch-size", "bandwidth-mb"), Set.of("no-bandwidth"));
+                "repeat", "depth", "batch-size", "bandwidth-mb", "concurrency", "cached-prefix"), Set.of("no-bandwidth"));
         if (!cl.positional().isEmpty()) {
             throw new UsageException("unexpected argument '" + cl.positional().get(0) + "'");
         }
@@ -28,6 +28,33 @@ final class BenchCommand implements Quill.Command {
         int batch = positive(cl.integer("batch-size", 128), "batch-size");
         long bandwidthBytes = (long) positive(cl.integer("bandwidth-mb", 1024), "bandwidth-mb") << 20;
 
+        if (cl.has("cached-prefix")) {
+            int prefix = positive(cl.integer("cached-prefix", 1000), "cached-prefix");
+            for (int threads : threadCounts) {
+                var r = dev.quill.bench.ConcurrencyBenchmark.prefixCache(model, threads, prefix, batch);
+                out.printf(Locale.ROOT, "model %s, %d threads, %d-token prompt: first token cold %.3f s, with the prefix cached "
+                        + "%.3f s (%d tokens reused): %.0fx faster%n", model.getFileName(), threads, prefix, r.coldSeconds(),
+                        r.warmSeconds(), r.cachedTokens(), r.coldSeconds() / r.warmSeconds());
+            }
+            return 0;
+        }
+        if (cl.has("concurrency")) {
+            List<Integer> levels = parseList(cl.string("concurrency", "1"), "concurrency");
+            for (int threads : threadCounts) {
+                var settings = new dev.quill.bench.ConcurrencyBenchmark.Settings(threads, promptTokens, genTokens, repeat, batch);
+                var rows = dev.quill.bench.ConcurrencyBenchmark.run(model, settings, levels);
+                out.printf(Locale.ROOT, "model %s, %d threads, prompt %d tokens, %d generated per stream, median of %d%n",
+                        model.getFileName(), threads, promptTokens, genTokens, repeat);
+                out.printf(Locale.ROOT, "%8s %22s %20s %18s %12s%n", "streams", "aggregate tok/s", "per stream tok/s",
+                        "first token (s)", "vs 1 stream");
+                double single = rows.get(0).aggregateTokensPerSecond();
+                for (var r : rows) {
+                    out.printf(Locale.ROOT, "%8d %22.1f %20.1f %18.3f %11.2fx%n", r.streams(), r.aggregateTokensPerSecond(),
+                            r.perStreamTokensPerSecond(), r.medianFirstTokenSeconds(), r.aggregateTokensPerSecond() / single);
+                }
+            }
+            return 0;
+        }
         List<Benchmark.Result> results = new ArrayList<>();
         List<Double> bandwidths = new ArrayList<>();
         for (int threads : threadCounts) {
@@ -125,6 +152,11 @@ final class BenchCommand implements Quill.Command {
                   --batch-size N         prompt tokens per forward step (default 128)
                   --bandwidth-mb N       buffer for the read-bandwidth probe (default 1024)
                   --no-bandwidth         skip the bandwidth probe
+                  --concurrency N[,N...] instead: aggregate generation speed with N streams at once through
+                                         the batching scheduler (each --prompt-tokens random tokens, then
+                                         --gen-tokens generated), e.g. 1,2,4,8
+                  --cached-prefix N      instead: time to first token of an N-token prompt, cold and with
+                                         the prompt in the prefix cache
 
                 Prints a table (median and range of the repeats; ceiling = read bandwidth / bytes of
                 weights per token; efficiency = decode rate / ceiling) and one JSON line for scripts.""";

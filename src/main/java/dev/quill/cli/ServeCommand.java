@@ -15,7 +15,7 @@ import java.util.Set;
  */
 final class ServeCommand implements Quill.Command {
     private static final Set<String> VALUED = Set.of("model", "models-dir", "host", "port", "default-model",
-            "ctx-size", "threads", "queue-size");
+            "ctx-size", "threads", "queue-size", "max-sequences", "kv-budget");
     private static final Set<String> FLAGS = Set.of("preload");
 
     @Override
@@ -58,6 +58,12 @@ final class ServeCommand implements Quill.Command {
         if (cl.has("queue-size")) {
             p.put("quill.queue-size", Integer.toString(cl.integer("queue-size", 16)));
         }
+        if (cl.has("max-sequences")) {
+            p.put("quill.max-sequences", Integer.toString(cl.integer("max-sequences", 8)));
+        }
+        if (cl.has("kv-budget")) {
+            p.put("quill.kv-budget", Integer.toString(cl.integer("kv-budget", 0)));
+        }
         if (cl.flag("preload")) {
             p.put("quill.preload", "true");
         }
@@ -89,6 +95,9 @@ final class ServeCommand implements Quill.Command {
                   --ctx-size N          context length per sequence (default: the model's, at most 4096)
                   --threads N           compute threads per model (default: all cores)
                   --queue-size N        requests that may wait per model before 429 (default 16)
+                  --max-sequences N     sequences per model decoded together, continuous batching (default 8)
+                  --kv-budget N         KV cache tokens per model shared by all its sequences
+                                        (default: max(context length, 16384))
 
                 Every option is also a configuration key (see the README), e.g. QUILL_API_KEYS=secret
                 to require 'Authorization: Bearer secret' on /v1 and /api.""";

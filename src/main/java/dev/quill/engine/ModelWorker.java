@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
@@ -97,7 +97,7 @@ public final class ModelWorker implements AutoCloseable {
         int budget = options.resolvedKvBudget(model.contextLength());
         this.pages = new KvPagePool(model.config(), KvPagePool.pagesFor(budget));
         this.prefixCache = new PrefixCache(options.prefixCacheEntries());
-        this.queue = new ArrayBlockingQueue<>(options.queueSize());
+        this.queue = new LinkedBlockingQueue<>();
         this.vocab = model.config().vocabSize();
         this.rowCaches = new KvCache[stepRows];
         this.rowPositions = new int[stepRows];
@@ -128,10 +128,16 @@ public final class ModelWorker implements AutoCloseable {
         if (needed > model.contextLength()) {
             throw new dev.quill.model.ContextLengthExceededException(needed, model.contextLength());
         }
-        if (!queue.offer(job)) {
-            int waitingPerSlot = (queue.size() + options.maxSequences()) / options.maxSequences();
-            int retry = (int) Math.max(1, Math.min(60, Math.ceil(averageJobSeconds * waitingPerSlot)));
-            throw new QueueFullException(modelId, options.queueSize(), retry);
+        synchronized (queue) {
+            // Jobs about to take a free slot do not count as waiting: a burst that fits the free
+            // slots is never refused, whatever the queue size.
+            int freeSlots = Math.max(0, options.maxSequences() - activeCount);
+            if (queue.size() >= options.queueSize() + freeSlots) {
+                int waitingPerSlot = (queue.size() + options.maxSequences()) / options.maxSequences();
+                int retry = (int) Math.max(1, Math.min(60, Math.ceil(averageJobSeconds * waitingPerSlot)));
+                throw new QueueFullException(modelId, options.queueSize(), retry);
+            }
+            queue.add(job);
         }
         // close() may have drained the queue between the check and the offer.
         if (closed.get() && queue.remove(job)) {
@@ -142,7 +148,7 @@ public final class ModelWorker implements AutoCloseable {
         }
     }
 
-    /** Jobs waiting for a slot. */
+    /** Jobs waiting for a slot (or about to take a free one at the next step). */
     public int queuedJobs() {
         return queue.size();
     }

@@ -31,12 +31,15 @@ public final class GenerationSession {
     private final ServerMetrics metrics;
     private final CancellationToken cancellation = new CancellationToken();
     private final UnicastProcessor<GenerationEvent> events;
+    /** The processor's buffer, watched so a client that stopped reading is cancelled rather than buffered without end. */
+    private final ArrayBlockingQueue<GenerationEvent> buffer;
 
     private GenerationSession(ServedModel model, List<GenerationRequest> requests, ServerMetrics metrics, int bufferedEvents) {
         this.model = model;
         this.requests = requests;
         this.metrics = metrics;
-        this.events = UnicastProcessor.create(new ArrayBlockingQueue<>(bufferedEvents), cancellation::cancel);
+        this.buffer = new ArrayBlockingQueue<>(bufferedEvents);
+        this.events = UnicastProcessor.create(buffer, cancellation::cancel);
     }
 
     /**
@@ -62,6 +65,24 @@ public final class GenerationSession {
     private void submit(int choice) {
         GenerationRequest request = requests.get(choice);
         model.worker().submit(new InferenceJob(request, new Listener(choice, request), cancellation));
+    }
+
+    /**
+     * Hands an event to the client's stream. When the buffer is full the client has stopped
+     * reading: the generation is cancelled (its slot freed at the next step) instead of stalling
+     * the engine or buffering without limit.
+     */
+    private void emit(GenerationEvent event) {
+        if (cancellation.isCancelled()) {
+            return;
+        }
+        if (buffer.remainingCapacity() == 0) {
+            cancellation.cancel();
+            events.onError(new CancellationException("the client did not read its stream: " + buffer.size()
+                    + " events were waiting (quill.stream-buffer-events)"));
+            return;
+        }
+        events.onNext(event);
     }
 
     private final class Listener implements JobListener {
@@ -98,12 +119,12 @@ public final class GenerationSession {
                 }
                 logprob = new GenerationEvent.TokenLogprob(token, sampler.chosenLogprob(), ids, values);
             }
-            events.onNext(new GenerationEvent.Token(choice, token, text, logprob));
+            emit(new GenerationEvent.Token(choice, token, text, logprob));
         }
 
         @Override
         public void onTrailingText(String text) {
-            events.onNext(new GenerationEvent.Trailing(choice, text));
+            emit(new GenerationEvent.Trailing(choice, text));
         }
 
         @Override

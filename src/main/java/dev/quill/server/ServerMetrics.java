@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * tokens, time to first token, generation speed and queue depth, per model.
  */
 @ApplicationScoped
+@io.quarkus.runtime.Startup
 public class ServerMetrics {
     private final MeterRegistry registry;
     private final ModelService models;
@@ -26,6 +27,23 @@ public class ServerMetrics {
     public ServerMetrics(MeterRegistry registry, ModelService models) {
         this.registry = registry;
         this.models = models;
+        // The server's resident memory (what the OS sees: heap, KV cache and the mapped weights
+        // that are paged in), for capacity tests and dashboards; Linux only, NaN elsewhere.
+        Gauge.builder("quill_process_resident_bytes", ServerMetrics::residentBytes)
+                .description("resident memory of the server process").register(registry);
+    }
+
+    static double residentBytes() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Double.parseDouble(line.substring(6).trim().split("\\s+")[0]) * 1024;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // Not Linux: no figure.
+        }
+        return Double.NaN;
     }
 
     /** One API request answered with {@code status}. */

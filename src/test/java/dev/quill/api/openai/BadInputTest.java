@@ -225,7 +225,9 @@ class BadInputTest {
                 }, holdCancel));
         try {
             assertTrue(started.await(30, TimeUnit.SECONDS));
-            for (int i = 0; i < ServerTestProfile.QUEUE; i++) {
+            // The queue holds QUEUE waiting jobs beyond the free sequence slots (the held job takes one).
+            int fill = ServerTestProfile.QUEUE + model.worker().options().maxSequences() - model.worker().activeSequences();
+            for (int i = 0; i < fill; i++) {
                 CancellationToken c = new CancellationToken();
                 queued.add(c);
                 model.worker().submit(new InferenceJob(new GenerationRequest(prompt, SamplingParams.greedy(), 1, List.of()),

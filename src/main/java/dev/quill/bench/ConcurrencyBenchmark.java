@@ -1,0 +1,185 @@
+package dev.quill.bench;
+
+import dev.quill.engine.CancellationToken;
+import dev.quill.engine.GenerationRequest;
+import dev.quill.engine.GenerationResult;
+import dev.quill.engine.InferenceJob;
+import dev.quill.engine.JobListener;
+import dev.quill.engine.ModelWorker;
+import dev.quill.engine.SchedulerOptions;
+import dev.quill.model.Model;
+import dev.quill.model.ModelOptions;
+import dev.quill.sampling.Sampler;
+import dev.quill.sampling.SamplingParams;
+import dev.quill.tokenizer.Tokenizer;
+import dev.quill.tokenizer.Tokenizers;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Aggregate generation speed with several streams at once through the batching scheduler, as a
+ * server would run them: N requests submitted together, each with its own random prompt and a
+ * fixed number of tokens to generate (end of text banned), timed from submission until the last
+ * one finishes.
+ */
+public final class ConcurrencyBenchmark {
+    /** What to run. */
+    public record Settings(int threads, int promptTokens, int genTokens, int repeat, int batch) {
+    }
+
+    /** One concurrency level: aggregate tokens/s (median of repeats) and median time to first token. */
+    public record Result(int streams, double aggregateTokensPerSecond, double perStreamTokensPerSecond,
+            double medianFirstTokenSeconds) {
+    }
+
+    private ConcurrencyBenchmark() {
+    }
+
+    public static List<Result> run(Path file, Settings s, List<Integer> concurrency) throws IOException {
+        int maxStreams = concurrency.stream().mapToInt(Integer::intValue).max().orElse(1);
+        int context = s.promptTokens() + s.genTokens() + 1;
+        List<Result> results = new ArrayList<>();
+        try (Model model = Model.load(file, new ModelOptions(context, s.threads(), Math.max(s.batch(), maxStreams)))) {
+            Tokenizer tokenizer = Tokenizers.fromGguf(model.file().metadata());
+            int vocab = model.config().vocabSize();
+            Map<Integer, Float> bans = new HashMap<>();
+            for (int t = 0; t < vocab; t++) {
+                if (tokenizer.isEndOfGeneration(t)) {
+                    bans.put(t, -1e9f);
+                }
+            }
+            SamplingParams params = SamplingParams.builder().temperature(0).logitBias(bans).build();
+            SchedulerOptions options = SchedulerOptions.defaults().withMaxSequences(maxStreams).withQueueSize(maxStreams)
+                    .withKvBudgetTokens(maxStreams * context).withPrefixCacheEntries(0);
+            SplittableRandom random = new SplittableRandom(1234);
+            try (ModelWorker worker = new ModelWorker("bench", model, tokenizer, options)) {
+                // Warm-up: the JIT compiles the batched path at the largest width first.
+                runOnce(worker, random, vocab, s, params, maxStreams);
+                for (int streams : concurrency) {
+                    double[] aggregate = new double[s.repeat()];
+                    double[] firstToken = new double[s.repeat()];
+                    double[] perStream = new double[s.repeat()];
+                    for (int r = 0; r < s.repeat(); r++) {
+                        Run run = runOnce(worker, random, vocab, s, params, streams);
+                        aggregate[r] = run.aggregate;
+                        firstToken[r] = run.medianFirstToken;
+                        perStream[r] = run.perStream;
+                    }
+                    results.add(new Result(streams, Benchmark.Rate.of(aggregate).median(), Benchmark.Rate.of(perStream).median(),
+                            Benchmark.Rate.of(firstToken).median()));
+                }
+            }
+        }
+        return results;
+    }
+
+    private record Run(double aggregate, double perStream, double medianFirstToken) {
+    }
+
+    /** Time to first token of one request with a {@code prefixTokens}-token prompt, cold and with its prefix cached. */
+    public record PrefixResult(int prefixTokens, double coldSeconds, double warmSeconds, int cachedTokens) {
+    }
+
+    /**
+     * Sends the same {@code prefixTokens}-token prompt twice (one token generated each time): the
+     * first computes every position, the second takes all but the last from the prefix cache.
+     */
+    public static PrefixResult prefixCache(Path file, int threads, int prefixTokens, int batch) throws IOException {
+        try (Model model = Model.load(file, new ModelOptions(prefixTokens + 2, threads, batch))) {
+            Tokenizer tokenizer = Tokenizers.fromGguf(model.file().metadata());
+            int[] prompt = new SplittableRandom(99).ints(prefixTokens, 0, model.config().vocabSize()).toArray();
+            SchedulerOptions options = SchedulerOptions.defaults().withKvBudgetTokens(4 * (prefixTokens + 2));
+            try (ModelWorker worker = new ModelWorker("bench", model, tokenizer, options)) {
+                // Warm-up on a different prompt, so the JIT has compiled the prefill path.
+                firstToken(worker, new SplittableRandom(7).ints(Math.min(prefixTokens, 256), 0, model.config().vocabSize()).toArray());
+                double[] cold = firstToken(worker, prompt);
+                double[] warm = firstToken(worker, prompt);
+                return new PrefixResult(prefixTokens, cold[0], warm[0], (int) warm[1]);
+            }
+        }
+    }
+
+    /** Seconds to the first token and the cached prompt tokens. */
+    private static double[] firstToken(ModelWorker worker, int[] prompt) {
+        CompletableFuture<GenerationResult> f = new CompletableFuture<>();
+        double[] first = new double[1];
+        long start = System.nanoTime();
+        worker.submit(new InferenceJob(new GenerationRequest(prompt, SamplingParams.greedy(), 1, List.of()), new JobListener() {
+            @Override
+            public void onToken(int token, String text, Sampler sampler) {
+                first[0] = (System.nanoTime() - start) / 1e9;
+            }
+
+            @Override
+            public void onComplete(GenerationResult result) {
+                f.complete(result);
+            }
+
+            @Override
+            public void onError(RuntimeException error) {
+                f.completeExceptionally(error);
+            }
+        }, new CancellationToken()));
+        try {
+            GenerationResult r = f.get(30, TimeUnit.MINUTES);
+            // A request that ends on an end-of-text token has no first token: count its whole time.
+            return new double[] {first[0] == 0 ? (System.nanoTime() - start) / 1e9 : first[0], r.cachedTokens()};
+        } catch (Exception e) {
+            throw new IllegalStateException("the prefix-cache request failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static Run runOnce(ModelWorker worker, SplittableRandom random, int vocab, Settings s, SamplingParams params,
+            int streams) {
+        List<CompletableFuture<GenerationResult>> done = new ArrayList<>();
+        double[] firstToken = new double[streams];
+        long start = System.nanoTime();
+        for (int i = 0; i < streams; i++) {
+            int[] prompt = random.ints(s.promptTokens(), 0, vocab).toArray();
+            CompletableFuture<GenerationResult> f = new CompletableFuture<>();
+            int index = i;
+            worker.submit(new InferenceJob(new GenerationRequest(prompt, params, s.genTokens(), List.of()), new JobListener() {
+                private boolean first = true;
+
+                @Override
+                public void onToken(int token, String text, Sampler sampler) {
+                    if (first) {
+                        first = false;
+                        firstToken[index] = (System.nanoTime() - start) / 1e9;
+                    }
+                }
+
+                @Override
+                public void onComplete(GenerationResult result) {
+                    f.complete(result);
+                }
+
+                @Override
+                public void onError(RuntimeException error) {
+                    f.completeExceptionally(error);
+                }
+            }, new CancellationToken()));
+            done.add(f);
+        }
+        long tokens = 0;
+        double streamRate = 0;
+        for (CompletableFuture<GenerationResult> f : done) {
+            try {
+                GenerationResult r = f.get(30, TimeUnit.MINUTES);
+                tokens += r.completionTokens();
+                streamRate += r.generationTokensPerSecond();
+            } catch (Exception e) {
+                throw new IllegalStateException("a benchmark stream failed: " + e.getMessage(), e);
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new Run(tokens / seconds, streamRate / streams, Benchmark.Rate.of(firstToken).median());
+    }
+}
