@@ -16,7 +16,7 @@ import java.util.Set;
 final class ServeCommand implements Quill.Command {
     private static final Set<String> VALUED = Set.of("model", "models-dir", "host", "port", "default-model",
             "ctx-size", "threads", "queue-size");
-    private static final Set<String> FLAGS = Set.of("preload");
+    private static final Set<String> FLAGS = Set.of("preload", "log-json");
 
     @Override
     public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
@@ -61,6 +61,9 @@ final class ServeCommand implements Quill.Command {
         if (cl.flag("preload")) {
             p.put("quill.preload", "true");
         }
+        if (cl.flag("log-json")) {
+            p.put("quill.log-json", "true");
+        }
         return p;
     }
 
@@ -89,6 +92,7 @@ final class ServeCommand implements Quill.Command {
                   --ctx-size N          context length per sequence (default: the model's, at most 4096)
                   --threads N           compute threads per model (default: all cores)
                   --queue-size N        requests that may wait per model before 429 (default 16)
+                  --log-json            log one JSON object per line (with request_id), for log collectors
 
                 Every option is also a configuration key (see the README), e.g. QUILL_API_KEYS=secret
                 to require 'Authorization: Bearer secret' on /v1 and /api.""";
