@@ -31,6 +31,7 @@ public final class Quill {
         m.put("synth", new SynthCommand());
         m.put("bench", new BenchCommand());
         m.put("prompts", new PromptsCommand());
+        m.put("health", new HealthCommand());
         return m;
     }
 
