@@ -231,10 +231,10 @@ class ContainerImageIT {
         assertEquals(0, generate.exit(), generate.toString());
         assertTrue(generate.out().startsWith("Once upon a time, there was"), generate.toString());
 
-        var heap = inImage(root, Map.of("QUILL_HEAP", "123m", "JAVA_OPTS", "-XX:+PrintFlagsFinal -Dx=1"), List.of("--help"))
+        var heap = inImage(root, Map.of("QUILL_HEAP", "200m", "JAVA_OPTS", "-XX:+PrintFlagsFinal -Dx=1"), List.of("--help"))
                 .waitFor(120);
         assertEquals(0, heap.exit(), heap.toString());
-        assertTrue(heap.out().matches("(?s).*size_t MaxHeapSize\\s+= " + 123L * 1024 * 1024 + "\\b.*"), "QUILL_HEAP and JAVA_OPTS reach the JVM");
+        assertTrue(heap.out().matches("(?s).*size_t MaxHeapSize\\s+= " + 200L * 1024 * 1024 + "\\b.*"), "QUILL_HEAP and JAVA_OPTS reach the JVM");
 
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
@@ -253,7 +253,9 @@ class ContainerImageIT {
                 }
                 Thread.sleep(1000);
             }
-            assertTrue(server.process().isAlive(), "the server exited: " + server.waitFor(5));
+            if (!server.process().isAlive()) {
+                throw new AssertionError("the server exited: " + server.waitFor(5));
+            }
             assertEquals(0, health.exit(), "the health check never passed: " + health);
             assertTrue(health.out().contains("\"status\": \"UP\"") || health.out().contains("\"status\":\"UP\""), health.toString());
         } finally {
@@ -284,7 +286,7 @@ class ContainerImageIT {
         List<String> command = new ArrayList<>();
         command.addAll(List.of("/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/sh", "-c",
                 "r=\"$1\" u=\"$2\" w=\"$3\"; shift 3; mount -t proc proc \"$r/proc\" && mount --rbind /dev \"$r/dev\" "
-                        + "&& cd \"$r$w\" && exec /usr/sbin/chroot --skip-chdir --userspec=\"$u\" \"$r\" \"$@\"",
+                        + "&& exec /usr/sbin/chroot --userspec=\"$u\" \"$r\" /bin/sh -c 'cd \"$0\" && exec \"$@\"' \"$w\" \"$@\"",
                 "sh", root.toString(), c.get("User").asText(), c.get("WorkingDir").asText()));
         if (!replaceEntrypoint) {
             c.get("Entrypoint").forEach(n -> command.add(n.asText()));
