@@ -32,6 +32,7 @@ public final class Quill {
         m.put("bench", new BenchCommand());
         m.put("prompts", new PromptsCommand());
         m.put("loadtest", new LoadTestCommand());
+        m.put("health", new HealthCommand());
         return m;
     }
 

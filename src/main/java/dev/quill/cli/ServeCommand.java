@@ -16,7 +16,7 @@ import java.util.Set;
 final class ServeCommand implements Quill.Command {
     private static final Set<String> VALUED = Set.of("model", "models-dir", "host", "port", "default-model",
             "ctx-size", "threads", "queue-size", "max-sequences", "kv-budget");
-    private static final Set<String> FLAGS = Set.of("preload");
+    private static final Set<String> FLAGS = Set.of("preload", "log-json");
 
     @Override
     public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
@@ -67,6 +67,9 @@ final class ServeCommand implements Quill.Command {
         if (cl.flag("preload")) {
             p.put("quill.preload", "true");
         }
+        if (cl.flag("log-json")) {
+            p.put("quill.log-json", "true");
+        }
         return p;
     }
 
@@ -98,6 +101,7 @@ final class ServeCommand implements Quill.Command {
                   --max-sequences N     sequences per model decoded together, continuous batching (default 8)
                   --kv-budget N         KV cache tokens per model shared by all its sequences
                                         (default: max(context length, 16384))
+                  --log-json            log one JSON object per line (with request_id), for log collectors
 
                 Every option is also a configuration key (see the README), e.g. QUILL_API_KEYS=secret
                 to require 'Authorization: Bearer secret' on /v1 and /api.""";

@@ -91,7 +91,8 @@ public class HttpGate {
         return ok;
     }
 
-    private void reject(RoutingContext ctx, ApiException e) {
+    /** Ends the request with the error's status and OpenAI-shaped body (also used by {@link RequestIds}). */
+    void reject(RoutingContext ctx, ApiException e) {
         String body;
         try {
             body = mapper.writeValueAsString(e.body());

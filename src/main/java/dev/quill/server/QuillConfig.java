@@ -82,6 +82,10 @@ public interface QuillConfig {
     @WithDefault("true")
     boolean importPrompts();
 
+    /** Log one line per HTTP request (method, path, status, duration) with its request id. */
+    @WithDefault("true")
+    boolean requestLog();
+
     /** The prompt store's database. */
     Db db();
 

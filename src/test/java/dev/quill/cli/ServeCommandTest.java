@@ -20,6 +20,8 @@ class ServeCommandTest {
         assertEquals("9000", p.get("quarkus.http.port"));
         assertEquals("true", p.get("quill.preload"));
         assertEquals("512", p.get("quill.context-length"));
+        assertEquals(null, p.get("quill.log-json"));
+        assertEquals("true", ServeCommand.properties(new String[] {"--log-json"}).get("quill.log-json"));
         assertTrue(ServeCommand.properties(new String[0]).isEmpty(), "defaults come from application.properties");
     }
 
