@@ -106,7 +106,8 @@ export async function readSse(body, onData) {
 
 /**
  * POSTs a chat completion with stream:true and reports it as it arrives.
- * - onDelta(text, chunk): each piece of content (chunk.choices[0].logprobs holds its token logprobs)
+ * - onDelta(text, chunk, result): each piece of content (chunk.choices[0].logprobs holds its token
+ *   logprobs; result is the running result below, its timings included)
  * - onChunk(chunk): every parsed chunk (role, finish_reason, usage)
  * - onDone(result): {text, finishReason, usage, logprobs, aborted, timings}
  * - onError(ApiError): a refused request, a network failure, or an error sent inside the stream
@@ -138,7 +139,7 @@ export async function streamChat(body, { onDelta, onChunk, onDone, onError, sign
         if (piece) {
           if (result.timings.firstToken === null) result.timings.firstToken = performance.now();
           result.text += piece;
-          if (onDelta) onDelta(piece, chunk);
+          if (onDelta) onDelta(piece, chunk, result);
         }
         if (choice.finish_reason) result.finishReason = choice.finish_reason;
       }

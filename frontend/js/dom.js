@@ -1,7 +1,16 @@
 // Safe DOM building. Text from a user, a model or the server only ever becomes a Text node (or a
 // textContent); nothing here assigns innerHTML, so markup in such text is shown, never parsed.
 
-const SAFE_URL = /^(https?:|mailto:|#|\/(?!\/)|\.\.?\/)/i;
+/**
+ * Links may be http(s), mailto or relative; any other scheme (javascript:, data:, vbscript:) is
+ * refused. Browsers ignore tabs, newlines and leading control characters in URLs, so they are
+ * dropped before the scheme is read ("java\tscript:" is still javascript:).
+ */
+export function isSafeUrl(url) {
+  const u = String(url).replace(/[\u0000-\u0020\u007f]/g, '');
+  const scheme = u.match(/^([a-z][a-z0-9+.-]*):/i);
+  return scheme ? /^(https?|mailto)$/i.test(scheme[1]) : true;
+}
 
 /**
  * Builds an element. attrs: `class`, `text` (textContent), `dataset` (object), `style` (object of
@@ -20,7 +29,7 @@ export function el(tag, attrs = {}, ...children) {
     else if (key === 'on') for (const [ev, fn] of Object.entries(value)) node.addEventListener(ev, fn);
     else if (key.startsWith('on')) throw new Error('event handlers go in attrs.on, not ' + key);
     else if (key === 'innerHTML' || key === 'outerHTML') throw new Error('innerHTML is not allowed');
-    else if ((key === 'href' || key === 'src') && !SAFE_URL.test(String(value))) continue;
+    else if ((key === 'href' || key === 'src') && !isSafeUrl(value)) continue;
     else if (value === true) node.setAttribute(key, '');
     else if (key in node && typeof value !== 'string') node[key] = value;
     else node.setAttribute(key, String(value));
@@ -30,8 +39,8 @@ export function el(tag, attrs = {}, ...children) {
 }
 
 /** Appends children (nodes, strings as text, nested arrays; null/false skipped). */
-export function append(parent, children) {
-  for (const c of [children].flat(Infinity)) {
+export function append(parent, ...children) {
+  for (const c of children.flat(Infinity)) {
     if (c === null || c === undefined || c === false) continue;
     parent.appendChild(c instanceof Node ? c : document.createTextNode(String(c)));
   }
@@ -177,7 +186,8 @@ export function renderMarkdown(src) {
 /** Inline Markdown as an array of nodes. */
 export function inline(s) {
   const out = [];
-  const re = /(`+)([\s\S]*?[^`])\1(?!`)|\*\*([^*]+)\*\*|__([^_]+)__|\*([^*\s][^*]*)\*|\b_([^_\s][^_]*)_\b|\[([^\]]+)\]\(([^)\s]+)\)/g;
+  // Underscore emphasis only between non-word characters, so snake_case and __dunder__ stay as typed.
+  const re = /(`+)([\s\S]*?[^`])\1(?!`)|\*\*([^*]+)\*\*|(?<![\w])__([^_]+)__(?![\w])|\*([^*\s][^*]*)\*|(?<![\w])_([^_\s][^_]*)_(?![\w])|\[([^\]]+)\]\(([^)\s]+)\)/g;
   let last = 0;
   let m;
   while ((m = re.exec(s)) !== null) {
@@ -186,7 +196,7 @@ export function inline(s) {
     else if (m[3] || m[4]) out.push(append(el('strong'), inline(m[3] || m[4])));
     else if (m[5] || m[6]) out.push(append(el('em'), inline(m[5] || m[6])));
     else if (m[7]) {
-      const safe = SAFE_URL.test(m[8]);
+      const safe = isSafeUrl(m[8]);
       out.push(safe ? el('a', { href: m[8], rel: 'noopener noreferrer', target: '_blank' }, m[7]) : text(m[0]));
     }
     last = re.lastIndex;
@@ -202,4 +212,10 @@ export function debounce(fn, ms = 250) {
     clearTimeout(t);
     t = setTimeout(() => fn(...args), ms);
   };
+}
+
+/** Adds a view's stylesheet (css/<view>.css) once. */
+export function useStylesheet(href) {
+  if (document.querySelector(`link[rel="stylesheet"][href="${href}"]`)) return;
+  document.head.appendChild(el('link', { rel: 'stylesheet', href }));
 }
