@@ -44,7 +44,8 @@ public record ModelOptions(int contextLength, int threads, int maxBatch) {
         return threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
     }
 
-    int resolvedContext(int trained) {
+    /** The context a model trained for {@code trained} positions gets with these options. */
+    public int resolvedContext(int trained) {
         if (contextLength == 0) {
             return Math.min(trained, DEFAULT_CONTEXT_CAP);
         }

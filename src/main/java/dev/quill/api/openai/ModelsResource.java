@@ -23,15 +23,19 @@ public class ModelsResource {
     public record ModelList(String object, List<ModelObject> data) {
     }
 
+    private dev.quill.model.ModelOptions options() {
+        return models.registry().options().modelOptions();
+    }
+
     @GET
     public ModelList list() {
-        return new ModelList("list", models.registry().list().stream().map(ModelObject::of).toList());
+        return new ModelList("list", models.registry().list().stream().map(e -> ModelObject.of(e, options())).toList());
     }
 
     @GET
     @Path("/{id}")
     public ModelObject get(@RestPath String id) {
-        return models.registry().find(id).map(ModelObject::of)
+        return models.registry().find(id).map(e -> ModelObject.of(e, options()))
                 .orElseThrow(() -> new UnknownModelException(id, "model '" + id + "' does not exist; GET /v1/models lists the available ones"));
     }
 }
