@@ -39,10 +39,13 @@ export function onRoute(rest) {
   if (rest && s && decodeURIComponent(rest) !== s.name) select(decodeURIComponent(rest));
 }
 
+/** The usable models, the server's default model first (it counts the tokens unless the user picks another). */
 async function loadModels() {
   try {
-    const r = await getJson('/v1/models');
-    s.models = (r.data || []).filter((m) => !m.error).map((m) => m.id);
+    const [r, tokenizers] = await Promise.all([getJson('/v1/models'), getJson('/api/tokenizers').catch(() => ({}))]);
+    const ids = (r.data || []).filter((m) => !m.error).map((m) => m.id);
+    const def = tokenizers.default;
+    s.models = ids.includes(def) ? [def, ...ids.filter((id) => id !== def)] : ids;
   } catch { s.models = []; }
 }
 
@@ -266,7 +269,7 @@ async function saveVersion() {
 async function showConflict(e) {
   const current = e.body && e.body.error && e.body.error.current_version;
   const box = el('div', { class: 'conflict error-box', role: 'alert' },
-    el('strong', { text: 'Not saved: ' }),
+    el('strong', { text: `Not saved (${e.status}): ` }),
     el('span', { class: 'error-message', text: e.message }));
   replace(s.nodes.conflict, box);
   if (!current) return;
@@ -371,6 +374,14 @@ async function runPreview() {
   s.previewAbort = controller;
   const variables = {};
   s.nodes.detail.querySelectorAll('[data-var]').forEach((i) => { if (i.value !== '') variables[i.dataset.var] = i.value; });
+  // A required variable left empty would only get a 422: say what is missing instead.
+  const missing = ((s.latest.template || {}).variables || [])
+    .filter((v) => v.required && (v.defaultValue ?? v.default) == null && !(v.name in variables)).map((v) => v.name);
+  if (missing.length) {
+    s.nodes.previewTokens.textContent = '';
+    replace(s.nodes.preview, el('p', { class: 'muted preview-missing', text: 'Fill in ' + missing.join(', ') + ' to see the rendered prompt.' }));
+    return;
+  }
   const rules = [...s.nodes.detail.querySelectorAll('#preview-rules input:checked')].map((b) => b.value);
   const model = s.nodes.previewModel.value;
   const out = s.nodes.preview;
