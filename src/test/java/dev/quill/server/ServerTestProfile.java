@@ -57,17 +57,35 @@ public class ServerTestProfile implements QuarkusTestProfile {
         }
     }
 
+    /** Longest text /api/tokenize takes in the tests: below the body limit, so the check of its own is reached. */
+    public static final int TOKENIZE_MAX_CHARS = 20_000;
+
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of(
-                "quill.models-dir", MODELS_DIR.toString(),
-                "quill.chat-template." + CUSTOM_TEMPLATE_MODEL, CUSTOM_TEMPLATE,
-                "quill.default-model", MODEL,
-                "quill.models.tiny", MODEL,
-                "quill.context-length", Integer.toString(CONTEXT),
-                "quill.queue-size", Integer.toString(QUEUE),
-                "quill.threads", "1",
-                "quill.api-keys", API_KEY,
-                "quill.max-body-size", "64K");
+        return Map.ofEntries(
+                Map.entry("quill.models-dir", MODELS_DIR.toString()),
+                Map.entry("quill.chat-template." + CUSTOM_TEMPLATE_MODEL, CUSTOM_TEMPLATE),
+                Map.entry("quill.default-model", MODEL),
+                Map.entry("quill.models.tiny", MODEL),
+                Map.entry("quill.context-length", Integer.toString(CONTEXT)),
+                Map.entry("quill.queue-size", Integer.toString(QUEUE)),
+                Map.entry("quill.threads", "1"),
+                Map.entry("quill.api-keys", API_KEY),
+                Map.entry("quill.max-body-size", "64K"),
+                // The tokenizer inspector also offers llama.cpp's vocabulary-only files, when ../shared has them.
+                Map.entry("quill.tokenizer-files", conformanceVocabularies()),
+                Map.entry("quill.tokenize-max-chars", Integer.toString(TOKENIZE_MAX_CHARS)));
+    }
+
+    /** The conformance vocabularies present in ../shared, comma-separated ("" when absent). */
+    static String conformanceVocabularies() {
+        StringBuilder out = new StringBuilder();
+        for (String name : new String[] {"llama3", "gpt-2", "llama-spm"}) {
+            Path p = SharedData.root().resolve("conformance/tokenizer/ggml-vocab-" + name + ".gguf");
+            if (Files.exists(p)) {
+                out.append(out.isEmpty() ? "" : ",").append(p);
+            }
+        }
+        return out.toString();
     }
 }
