@@ -161,6 +161,10 @@ public final class EngineGenerator implements Generator {
             }
         }, done::completeExceptionally, () -> {
             GenerationResult r = finished[0];
+            if (r == null) {
+                done.completeExceptionally(new CancellationException("the generation ended without a result"));
+                return;
+            }
             done.complete(new GenerationResult(text.toString(), r.promptTokens(), r.completionTokens(), r.finishReason(),
                     r.promptNanos(), r.generationNanos()));
         });

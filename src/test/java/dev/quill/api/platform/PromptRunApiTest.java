@@ -14,9 +14,13 @@ import dev.quill.testutil.SharedData;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -283,5 +287,56 @@ class PromptRunApiTest {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"stories260K\",\"seed\":1,\"variables\":{\"q\":\"x\"}}")).build());
         assertEquals(200, asJson.statusCode(), asJson.body());
         assertNull(json(asJson.body()).get("reasoning"));
+    }
+
+    /** Closing a streamed run stops it: the running call ends at its next step and the later calls never start. */
+    @Test
+    void closingAStreamedRunStopsItsCalls() throws Exception {
+        String name = createFile("---\nname: " + prefix + "/long\nvariables:\n  - name: topic\ndefaults:\n  max_tokens: 200\n---\n\n"
+                + "## step: one\n\nOnce upon a time {topic}\n\n## step: two\n\nLily saw {one}\n\n## prompt\n\nTom had {two}\n");
+        String body = "{\"model\":\"stories260K\",\"seed\":11,\"rules\":[\"decompose\"],\"variables\":{\"topic\":\"a cat\"}";
+        int whole = run(name, body + "}").get("usage").get("completion_tokens").asInt();
+        assertTrue(whole >= 150, "the full run is long enough to be stopped early: " + whole + " tokens");
+        double before = generatedTokens();
+        byte[] bytes = (body + ",\"stream\":true}").getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = new Socket(root.getHost(), root.getPort())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /api/prompts/" + name + "/run HTTP/1.1\r\nHost: " + root.getHost() + "\r\nAuthorization: Bearer "
+                    + ServerTestProfile.API_KEY + "\r\nContent-Type: application/json\r\nContent-Length: " + bytes.length
+                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(bytes);
+            out.flush();
+            InputStream in = socket.getInputStream();
+            StringBuilder seen = new StringBuilder();
+            byte[] buf = new byte[4096];
+            while (!seen.toString().contains("event: part.delta")) {
+                int n = in.read(buf);
+                assertTrue(n > 0, "the stream ended early: " + seen);
+                seen.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+            }
+        }
+        double last = generatedTokens();
+        for (int i = 0; i < 50; i++) {
+            Thread.sleep(50);
+            double now = generatedTokens();
+            if (now == last) {
+                break;
+            }
+            last = now;
+        }
+        assertTrue(last - before < whole, "the run should stop at the disconnect, but " + (last - before) + " of "
+                + whole + " tokens were generated");
+        Thread.sleep(300);
+        assertEquals(last, generatedTokens(), "no tokens after the client left");
+        assertEquals(200, http.post("/api/prompts/" + name + "/run", body + "}").statusCode(), "the model is free again");
+    }
+
+    private double generatedTokens() {
+        for (String line : http.get("/q/metrics").body().split("\n")) {
+            if (line.startsWith("quill_generated_tokens_total{") && line.contains("model=\"stories260K\"")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return 0;
     }
 }
