@@ -36,9 +36,14 @@ class PromptsApiPostgresTest extends PromptStoreApiScenarios {
         @Override
         public Map<String, String> getConfigOverrides() {
             Map<String, String> config = new HashMap<>(super.getConfigOverrides());
-            config.put("quill.db.kind", "postgresql");
-            // A JDBC URL with the user (and password, if any) in it, as the store tests take it.
-            config.put("quill.db.url", System.getenv(POSTGRES_ENV));
+            String url = System.getenv(POSTGRES_ENV);
+            // Quarkus prepares every profile while it discovers the tests, also for a class that is
+            // then skipped: without a URL the profile stays on H2 and is never started.
+            if (url != null && !url.isBlank()) {
+                config.put("quill.db.kind", "postgresql");
+                // A JDBC URL with the user (and password, if any) in it, as the store tests take it.
+                config.put("quill.db.url", url);
+            }
             return config;
         }
     }
