@@ -327,15 +327,15 @@ public class PromptWorkbench {
             out.put("allowed_answers", run.rendered().settings().allowedAnswers());
         } else {
             RenderedPrompt r = renderer().render(p.template, p.variables, p.options);
-            CotRun cot = cotRun(p, r, null, List.of());
-            CotResult result = new ChainOfThought(generator).run(r.text(), cot.options());
+            ChainOfThought.Options cot = cotOptions(p, r, null, List.of());
+            CotResult result = new ChainOfThought(generator).run(r.text(), cot);
             calls.addAll(cotCalls(p, result));
             out.put("reasoning", result.reasoning());
             out.put("output", result.rawAnswer());
             out.put("answer", result.answer().orElse(null));
             out.put("changes", changes(r.changes()));
             out.put("warnings", r.warnings());
-            out.put("allowed_answers", cot.options().answerSettings().allowedAnswers());
+            out.put("allowed_answers", cot.answerSettings().allowedAnswers());
         }
         out.put("calls", calls);
         out.put("usage", usage(generator));
@@ -352,19 +352,14 @@ public class PromptWorkbench {
     }
 
     /**
-     * A chain of thought ready to run: its options and the answer format.
+     * The chain of thought's options for a plan: the template's trigger and answer format, a
+     * reasoning budget that leaves room for the answer stage, and, with the restrain rule, the
+     * answer stage decoded under the template's allowed answers or the format's (A–E, Yes/No).
      *
-     * @param options the stages' settings; with the restrain rule, the answer stage of two-stage is
-     *                decoded under the template's allowed answers, or the format's (A–E, Yes/No)
-     */
-    record CotRun(ChainOfThought.Options options, AnswerFormat format) {
-    }
-
-    /**
      * @param maxReasoningTokens a caller's cap on the reasoning call (chat completions' max_tokens); null for none
      * @param stop               a caller's stop sequences, added to every call
      */
-    CotRun cotRun(Plan p, RenderedPrompt r, Integer maxReasoningTokens, List<String> stop) {
+    ChainOfThought.Options cotOptions(Plan p, RenderedPrompt r, Integer maxReasoningTokens, List<String> stop) {
         AnswerFormat format = p.cotSpec == null || p.cotSpec.answerFormat() == null ? AnswerFormat.TEXT : p.cotSpec.answerFormat();
         ChainOfThought.Options o = p.cot == CotMode.FEW_SHOT ? ChainOfThought.Options.fewShot(format, p.template.examples())
                 : ChainOfThought.Options.of(p.cot, format).withTrigger(p.cotSpec == null ? null : p.cotSpec.trigger());
@@ -375,9 +370,8 @@ public class PromptWorkbench {
             reasoningTokens = Math.min(reasoningTokens, maxReasoningTokens);
         }
         GenerationSettings answer = o.answerSettings().withAllowedAnswers(answerChoices(p, r, format));
-        o = new ChainOfThought.Options(o.mode(), o.trigger(), o.format(), o.examples(),
+        return new ChainOfThought.Options(o.mode(), o.trigger(), o.format(), o.examples(),
                 o.reasoningSettings().withMaxTokens(reasoningTokens).withStop(stop), answer.withStop(stop));
-        return new CotRun(o, format);
     }
 
     /**
@@ -507,8 +501,7 @@ public class PromptWorkbench {
          * stop sequences apply to every call.
          */
         public CotResult run(EngineGenerator generator, Integer maxTokens, List<String> stop) {
-            CotRun cot = cotRun(plan, rendered, maxTokens, stop);
-            return new ChainOfThought(generator).run(rendered.text(), cot.options());
+            return new ChainOfThought(generator).run(rendered.text(), cotOptions(plan, rendered, maxTokens, stop));
         }
 
         /** What the response reports under {@code "quill"}: the template, each call's exact prompt and output, the cleaned answer. */

@@ -282,6 +282,12 @@ class PromptRunApiTest {
         assertEquals("stream", json(badStream.body()).get("error").get("param").asText());
         assertEquals(400, http.post("/api/prompts/" + name + "/render", "{\"stream\":true}").statusCode(),
                 "render does not stream");
+        // Found on the engine's side, still before the first event: a status, not a broken stream.
+        HttpResponse<String> tooLong = stream(name, "{\"model\":\"stories260K\",\"stream\":true,\"variables\":{\"q\":\""
+                + "the cat sat. ".repeat(200) + "\"}}", true);
+        assertEquals(422, tooLong.statusCode(), tooLong.body());
+        assertEquals("render_limit", json(tooLong.body()).get("error").get("code").asText());
+        assertTrue(json(tooLong.body()).get("error").get("message").asText().contains("tokens"), tooLong.body());
         // JSON asked for explicitly still gets JSON.
         HttpResponse<String> asJson = http.send(http.builder("/api/prompts/" + name + "/run").setHeader("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"stories260K\",\"seed\":1,\"variables\":{\"q\":\"x\"}}")).build());
