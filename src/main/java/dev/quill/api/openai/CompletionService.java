@@ -9,6 +9,10 @@ import dev.quill.api.ApiException;
 import dev.quill.api.JsonRequest;
 import dev.quill.engine.GenerationRequest;
 import dev.quill.engine.ServedModel;
+import dev.quill.prompts.constrain.ChoiceConstraint;
+import dev.quill.prompts.cot.CotResult;
+import dev.quill.sampling.TokenConstraint;
+import dev.quill.server.EngineGenerator;
 import dev.quill.server.GenerationEvent;
 import dev.quill.server.GenerationSession;
 import dev.quill.server.ModelService;
@@ -45,17 +49,54 @@ public class CompletionService {
 
     public RestMulti<String> chat(String body) {
         JsonRequest parsed = JsonRequest.parse(mapper, body);
+        PromptWorkbench.ChatExpansion expansion = null;
         if (parsed.isPresent("quill")) {
             // A stored template instead of raw messages: rewritten into a plain request, then checked as one.
-            ObjectNode expanded = workbench.get().expandChatRequest((ObjectNode) parsed.node());
-            parsed = JsonRequest.parse(mapper, expanded.toString());
+            expansion = workbench.get().expandChatRequest((ObjectNode) parsed.node());
+            parsed = JsonRequest.parse(mapper, expansion.request().toString());
         }
         ChatRequest request = OpenAiRequests.chat(parsed);
         ServedModel model = acquire(request.options());
+        if (expansion != null && expansion.cot() != null) {
+            return chainOfThought(model, request.options(), expansion.cot());
+        }
         int[] prompt = model.renderChat(request.messages(), true).tokens();
         List<String> stops = new ArrayList<>(request.options().stop());
         stops.addAll(model.chatStopStrings());
-        return run(model, List.of(prompt), request.options(), stops, model.chatEndTokens(), true, "messages");
+        // The template's restrain rule names the only answers: decode so that nothing else can come out.
+        TokenConstraint constraint = expansion == null || expansion.allowedAnswers().isEmpty() ? null
+                : ChoiceConstraint.of(model.tokenizer(), expansion.allowedAnswers());
+        return run(model, List.of(prompt), request.options(), stops, model.chatEndTokens(), true, "messages", constraint);
+    }
+
+    /** A chain of thought on chat completions: several calls, the reasoning and the answer returned apart. */
+    private RestMulti<String> chainOfThought(ServedModel model, GenerationOptions o, PromptWorkbench.ChatCot cot) {
+        if (o.sampling().logprobs()) {
+            throw ApiException.unsupported("logprobs", "logprobs are not available with quill.cot: the reply is put together"
+                    + " from several model calls");
+        }
+        CotChatWriter writer = new CotChatWriter(mapper, model.id(), o.includeUsage(), o.stream(), cot.answerInReasoning());
+        EngineGenerator generator = new EngineGenerator(model, metrics, o.sampling(), true, writer);
+        if (!o.stream()) {
+            CotResult result = cot.run(generator, o.maxTokens(), o.stop());
+            String whole = writer.whole(result, cot.report(result), generator);
+            return RestMulti.fromMultiData(Multi.createFrom().item(whole)).header("Content-Type", "application/json").build();
+        }
+        Thread.ofVirtual().name("quill-chat-cot").start(() -> {
+            CotResult result;
+            try {
+                result = cot.run(generator, o.maxTokens(), o.stop());
+            } catch (Throwable t) {
+                writer.fail(t);
+                return;
+            }
+            writer.finish(result, cot.report(result), generator);
+        });
+        return RestMulti.fromMultiData(writer.frames().onCancellation().invoke(generator::cancel))
+                .header("Content-Type", "text/event-stream")
+                .header("Cache-Control", "no-cache")
+                .header("X-Accel-Buffering", "no")
+                .build();
     }
 
     public RestMulti<String> completion(String body) {
@@ -65,7 +106,7 @@ public class CompletionService {
         for (String p : request.prompts()) {
             prompts.add(model.tokenizer().encode(p, true, false));
         }
-        return run(model, prompts, request.options(), request.options().stop(), Set.of(), false, "prompt");
+        return run(model, prompts, request.options(), request.options().stop(), Set.of(), false, "prompt", null);
     }
 
     private ServedModel acquire(GenerationOptions options) {
@@ -76,7 +117,7 @@ public class CompletionService {
     }
 
     private RestMulti<String> run(ServedModel model, List<int[]> prompts, GenerationOptions o, List<String> stops,
-            Set<Integer> endTokens, boolean chat, String promptParam) {
+            Set<Integer> endTokens, boolean chat, String promptParam, TokenConstraint constraint) {
         int context = model.contextLength();
         List<GenerationRequest> requests = new ArrayList<>();
         for (int[] prompt : prompts) {
@@ -91,7 +132,11 @@ public class CompletionService {
             }
             // A limit past the end of the context is clipped: the reply then ends with finish_reason "length".
             int maxTokens = o.maxTokens() == null ? -1 : Math.min(o.maxTokens(), context - prompt.length);
-            requests.add(new GenerationRequest(prompt, o.sampling(), maxTokens, stops, endTokens));
+            if (constraint instanceof ChoiceConstraint choice && maxTokens != -1) {
+                // Never cut an allowed answer short: that would leave a prefix that is none of them.
+                maxTokens = Math.min(Math.max(maxTokens, choice.maxTokens()), context - prompt.length);
+            }
+            requests.add(new GenerationRequest(prompt, o.sampling(), maxTokens, stops, endTokens).withConstraint(constraint));
         }
         CompletionWriter writer = new CompletionWriter(mapper, model.tokenizer(), chat, model.id(), o.includeUsage(),
                 o.sampling().logprobs());

@@ -10,6 +10,7 @@ import dev.quill.prompts.AnswerFormat;
 import dev.quill.prompts.ChatMessage;
 import dev.quill.prompts.CotMode;
 import dev.quill.prompts.CotSpec;
+import dev.quill.prompts.GenerationSettings;
 import dev.quill.prompts.Prompt;
 import dev.quill.prompts.PromptTemplate;
 import dev.quill.prompts.Role;
@@ -35,6 +36,8 @@ import dev.quill.prompts.store.PromptStore;
 import dev.quill.server.EngineGenerator;
 import dev.quill.server.ModelService;
 import dev.quill.server.ServerMetrics;
+import dev.quill.sampling.SamplingParams;
+import io.smallrye.mutiny.Multi;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -145,12 +148,19 @@ public class PromptWorkbench {
     // ---- render and run
 
     /** What a render or run request asks for, resolved against the store. */
-    record Plan(PromptVersion version, PromptTemplate template, Map<String, Object> variables, RenderOptions options,
+    public record Plan(PromptVersion version, PromptTemplate template, Map<String, Object> variables, RenderOptions options,
                 CotMode cot, CotSpec cotSpec, ServedModel model, Long seed) {
     }
 
     Plan plan(String name, JsonRequest req, boolean needsModel) {
-        req.allowOnly(RENDER_FIELDS, Set.of());
+        return plan(name, req, needsModel, Set.of());
+    }
+
+    /** @param moreFields fields the endpoint accepts besides {@link #RENDER_FIELDS} */
+    Plan plan(String name, JsonRequest req, boolean needsModel, Set<String> moreFields) {
+        Set<String> allowed = new java.util.HashSet<>(RENDER_FIELDS);
+        allowed.addAll(moreFields);
+        req.allowOnly(allowed, Set.of());
         Integer version = req.integer("version");
         PromptVersion v = version != null ? store.get(name, version) : store.resolve(name, req.string("label"));
         PromptTemplate t = v.template();
@@ -251,10 +261,55 @@ public class PromptWorkbench {
         return out;
     }
 
+    /** A checked run request: what to run and whether to stream it. */
+    public record RunRequest(Plan plan, boolean stream) {
+    }
+
+    /**
+     * Checks a run request and resolves it against the store and the model registry, on the
+     * calling thread, so every mistake is an HTTP error before anything is generated.
+     *
+     * @param acceptsEventStream the client's Accept header asks for text/event-stream
+     */
+    public RunRequest runRequest(String name, JsonRequest req, boolean acceptsEventStream) {
+        Boolean stream = req.bool("stream");
+        Plan p = plan(name, req, true, Set.of("stream"));
+        return new RunRequest(p, stream != null ? stream : acceptsEventStream);
+    }
+
     /** Renders and generates: each step (decomposition) or stage (chain of thought) in order, each returned. */
     public Map<String, Object> run(String name, JsonRequest req) {
-        Plan p = plan(name, req, true);
-        EngineGenerator generator = new EngineGenerator(p.model, metrics, p.seed);
+        return run(plan(name, req, true, Set.of("stream")));
+    }
+
+    /** Runs a checked request and returns the whole result. */
+    public Map<String, Object> run(Plan p) {
+        return execute(p, new EngineGenerator(p.model, metrics, p.seed));
+    }
+
+    /**
+     * Runs a checked request on a virtual thread, streaming each call as it is generated (see
+     * {@link RunEventStream} for the events). A client that goes away cancels the running call and
+     * every later one.
+     */
+    public Multi<String> stream(Plan p) {
+        RunEventStream events = new RunEventStream(mapper, head(p), p.cot);
+        EngineGenerator generator = new EngineGenerator(p.model, metrics, SamplingParams.builder().seed(p.seed).build(), false, events);
+        Thread.ofVirtual().name("quill-prompt-run").start(() -> {
+            Map<String, Object> summary;
+            try {
+                summary = execute(p, generator);
+            } catch (Throwable t) {
+                events.fail(t);
+                return;
+            }
+            events.finish(summary);
+        });
+        return events.frames().onCancellation().invoke(generator::cancel);
+    }
+
+    /** Runs a checked request on the generator (which may stream each call) and returns the whole result. */
+    Map<String, Object> execute(Plan p, EngineGenerator generator) {
         Map<String, Object> out = head(p);
         List<Map<String, Object>> calls = new ArrayList<>();
         if (p.cot == CotMode.OFF) {
@@ -269,34 +324,87 @@ public class PromptWorkbench {
             out.put("output", run.output());
             out.put("changes", changes(run.rendered().changes()));
             out.put("warnings", run.rendered().warnings());
+            out.put("allowed_answers", run.rendered().settings().allowedAnswers());
         } else {
             RenderedPrompt r = renderer().render(p.template, p.variables, p.options);
-            AnswerFormat format = p.cotSpec == null || p.cotSpec.answerFormat() == null ? AnswerFormat.TEXT : p.cotSpec.answerFormat();
-            ChainOfThought.Options o = p.cot == CotMode.FEW_SHOT ? ChainOfThought.Options.fewShot(format, p.template.examples())
-                    : ChainOfThought.Options.of(p.cot, format).withTrigger(p.cotSpec == null ? null : p.cotSpec.trigger());
-            // The answer stage repeats the question and the reasoning: keep the reasoning to a quarter of the
-            // context, so a small model's context still holds stage 2.
-            int reasoningTokens = Math.min(o.reasoningSettings().maxTokens(), Math.max(16, p.model.contextLength() / 4));
-            o = new ChainOfThought.Options(o.mode(), o.trigger(), o.format(), o.examples(),
-                    o.reasoningSettings().withMaxTokens(reasoningTokens), o.answerSettings());
-            CotResult result = new ChainOfThought(generator).run(r.text(), o);
-            String[] stageNames = p.cot == CotMode.TWO_STAGE ? new String[] {"reasoning", "answer"} : new String[] {p.cot.id()};
-            for (int i = 0; i < result.calls().size(); i++) {
-                CotResult.Call c = result.calls().get(i);
-                Map<String, Object> call = new LinkedHashMap<>();
-                call.put("name", i < stageNames.length ? stageNames[i] : "call " + (i + 1));
-                call.put("text", c.prompt());
-                call.put("output", c.output());
-                calls.add(call);
-            }
+            ChainOfThought.Options cot = cotOptions(p, r, null, List.of());
+            CotResult result = new ChainOfThought(generator).run(r.text(), cot);
+            calls.addAll(cotCalls(p, result));
             out.put("reasoning", result.reasoning());
             out.put("output", result.rawAnswer());
             out.put("answer", result.answer().orElse(null));
             out.put("changes", changes(r.changes()));
             out.put("warnings", r.warnings());
+            out.put("allowed_answers", cot.answerSettings().allowedAnswers());
         }
         out.put("calls", calls);
+        out.put("usage", usage(generator));
         return out;
+    }
+
+    static Map<String, Object> usage(EngineGenerator generator) {
+        Map<String, Object> usage = new LinkedHashMap<>();
+        usage.put("prompt_tokens", generator.promptTokens());
+        usage.put("completion_tokens", generator.completionTokens());
+        usage.put("total_tokens", generator.promptTokens() + generator.completionTokens());
+        usage.put("calls", generator.calls().size());
+        return usage;
+    }
+
+    /**
+     * The chain of thought's options for a plan: the template's trigger and answer format, a
+     * reasoning budget that leaves room for the answer stage, and, with the restrain rule, the
+     * answer stage decoded under the template's allowed answers or the format's (A–E, Yes/No).
+     *
+     * @param maxReasoningTokens a caller's cap on the reasoning call (chat completions' max_tokens); null for none
+     * @param stop               a caller's stop sequences, added to every call
+     */
+    ChainOfThought.Options cotOptions(Plan p, RenderedPrompt r, Integer maxReasoningTokens, List<String> stop) {
+        AnswerFormat format = p.cotSpec == null || p.cotSpec.answerFormat() == null ? AnswerFormat.TEXT : p.cotSpec.answerFormat();
+        ChainOfThought.Options o = p.cot == CotMode.FEW_SHOT ? ChainOfThought.Options.fewShot(format, p.template.examples())
+                : ChainOfThought.Options.of(p.cot, format).withTrigger(p.cotSpec == null ? null : p.cotSpec.trigger());
+        // The answer stage repeats the question and the reasoning: keep the reasoning to a quarter of the
+        // context, so a small model's context still holds stage 2.
+        int reasoningTokens = Math.min(o.reasoningSettings().maxTokens(), Math.max(16, p.model.contextLength() / 4));
+        if (maxReasoningTokens != null) {
+            reasoningTokens = Math.min(reasoningTokens, maxReasoningTokens);
+        }
+        GenerationSettings answer = o.answerSettings().withAllowedAnswers(answerChoices(p, r, format));
+        return new ChainOfThought.Options(o.mode(), o.trigger(), o.format(), o.examples(),
+                o.reasoningSettings().withMaxTokens(reasoningTokens).withStop(stop), answer.withStop(stop));
+    }
+
+    /**
+     * The answers the answer-extraction stage is constrained to: none without the restrain rule
+     * (Kojima's free answer, then cleaning); with it, the template's allowed answers, else the
+     * format's fixed set.
+     */
+    private static List<String> answerChoices(Plan p, RenderedPrompt r, AnswerFormat format) {
+        if (!p.options.has(ReframeRule.RESTRAIN)) {
+            return List.of();
+        }
+        if (!r.settings().allowedAnswers().isEmpty()) {
+            return r.settings().allowedAnswers();
+        }
+        return switch (format) {
+            case CHOICE -> List.of("A", "B", "C", "D", "E");
+            case YES_NO -> List.of("Yes", "No");
+            default -> List.of();
+        };
+    }
+
+    static List<Map<String, Object>> cotCalls(Plan p, CotResult result) {
+        String[] stageNames = p.cot == CotMode.TWO_STAGE ? new String[] {"reasoning", "answer"} : new String[] {p.cot.id()};
+        List<Map<String, Object>> calls = new ArrayList<>();
+        for (int i = 0; i < result.calls().size(); i++) {
+            CotResult.Call c = result.calls().get(i);
+            Map<String, Object> call = new LinkedHashMap<>();
+            call.put("name", i < stageNames.length ? stageNames[i] : "call " + (i + 1));
+            call.put("text", c.prompt());
+            call.put("output", c.output());
+            calls.add(call);
+        }
+        return calls;
     }
 
     private static Map<String, Object> head(Plan p) {
@@ -311,7 +419,7 @@ public class PromptWorkbench {
     }
 
     /** A prompt as JSON: {@code text} or {@code messages}, and its token count when a model is known. */
-    private static Map<String, Object> prompt(Prompt prompt, ServedModel model) {
+    static Map<String, Object> prompt(Prompt prompt, ServedModel model) {
         Map<String, Object> out = new LinkedHashMap<>();
         if (prompt instanceof Prompt.Chat chat) {
             List<ChatMessage> merged = chat.messages();
@@ -360,15 +468,66 @@ public class PromptWorkbench {
     }
 
     /**
+     * A chat completion request after its {@code "quill"} object was expanded.
+     *
+     * @param request        the request rewritten as a plain one (messages and defaults filled in)
+     * @param allowedAnswers when not empty, the reply is decoded under a choice constraint (restrain rule)
+     * @param cot            the chain of thought to run instead of one completion; null for none
+     */
+    public record ChatExpansion(ObjectNode request, List<String> allowedAnswers, ChatCot cot) {
+    }
+
+    /** A chain of thought asked for on chat completions: run with {@link #run}. */
+    public final class ChatCot {
+        private final Plan plan;
+        private final RenderedPrompt rendered;
+
+        ChatCot(Plan plan, RenderedPrompt rendered) {
+            this.plan = plan;
+            this.rendered = rendered;
+        }
+
+        public CotMode mode() {
+            return plan.cot;
+        }
+
+        /** Whether the one call writes "The answer is ..." after its reasoning (few-shot), which a stream must hold back. */
+        public boolean answerInReasoning() {
+            return plan.cot == CotMode.FEW_SHOT;
+        }
+
+        /**
+         * Runs every stage on the generator. The request's max_tokens caps the reasoning call, its
+         * stop sequences apply to every call.
+         */
+        public CotResult run(EngineGenerator generator, Integer maxTokens, List<String> stop) {
+            return new ChainOfThought(generator).run(rendered.text(), cotOptions(plan, rendered, maxTokens, stop));
+        }
+
+        /** What the response reports under {@code "quill"}: the template, each call's exact prompt and output, the cleaned answer. */
+        public Map<String, Object> report(CotResult result) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("prompt", plan.template.name());
+            out.put("version", plan.version.number());
+            out.put("cot", plan.cot.id());
+            out.put("calls", cotCalls(plan, result));
+            out.put("raw_answer", result.rawAnswer());
+            out.put("answer", result.answer().orElse(null));
+            return out;
+        }
+    }
+
+    /**
      * The {@code "quill"} extension of /v1/chat/completions: {@code {"prompt": "name[@label|@version]",
      * "variables", "rules", "persona", "cot"}} renders a stored template, whose messages replace the
      * raw {@code messages} (a text template becomes one user message) and whose default model
-     * parameters fill in what the request leaves out. Returns the request rewritten as a plain one.
+     * parameters fill in what the request leaves out. A chain of thought other than off is returned
+     * as a {@link ChatCot} to run stage by stage; its first stage is the request's message.
      */
-    public ObjectNode expandChatRequest(ObjectNode request) {
+    public ChatExpansion expandChatRequest(ObjectNode request) {
         JsonNode quill = request.remove("quill");
         if (quill == null || quill.isNull()) {
-            return request;
+            return new ChatExpansion(request, List.of(), null);
         }
         if (!quill.isObject()) {
             throw ApiException.invalid("quill", "quill must be an object such as {\"prompt\": \"qa/answer-check@production\","
@@ -393,11 +552,6 @@ public class PromptWorkbench {
                 q.put("label", which);
             }
         }
-        String cot = q.path("cot").asText("off");
-        if (!cot.equals("off") && !cot.equals("zero-shot")) {
-            throw ApiException.unsupported("quill.cot", "quill.cot '" + cot + "' needs several model calls; on chat completions"
-                    + " only off and zero-shot work. Run it with POST /api/prompts/" + name + "/run");
-        }
         if (request.hasNonNull("model")) {
             q.set("model", request.get("model"));
         }
@@ -405,14 +559,22 @@ public class PromptWorkbench {
         Plan p = plan(name, req, false);
         RenderedPrompt r = renderer().render(p.template, p.variables, p.options);
         var messages = request.putArray("messages");
+        ChatCot cot = null;
         if (r.prompt() instanceof Prompt.Chat chat) {
             for (ChatMessage m : chat.messages()) {
                 messages.addObject().put("role", m.role().id()).put("content", m.content());
             }
         } else {
             String text = r.text();
-            if (p.cot == CotMode.ZERO_SHOT) {
-                text = ChainOfThought.reasoningPrompt(text, p.cotSpec == null || p.cotSpec.trigger() == null
+            if (p.cot != CotMode.OFF) {
+                if (p.model == null) {
+                    // The chain's budget depends on the model's context: the request's model or the default.
+                    p = new Plan(p.version, p.template, p.variables, p.options, p.cot, p.cotSpec,
+                            models.registry().acquire(null), p.seed);
+                }
+                cot = new ChatCot(p, r);
+                text = p.cot == CotMode.FEW_SHOT ? ChainOfThought.fewShotPrompt(text, p.template.examples())
+                        : ChainOfThought.reasoningPrompt(text, p.cotSpec == null || p.cotSpec.trigger() == null
                         ? dev.quill.prompts.cot.ZeroShotTriggers.DEFAULT : p.cotSpec.trigger());
             }
             messages.addObject().put("role", "user").put("content", text);
@@ -420,17 +582,20 @@ public class PromptWorkbench {
         var d = r.settings().parameters();
         putIfAbsent(request, "temperature", d.temperature());
         putIfAbsent(request, "top_p", d.topP());
+        putIfAbsent(request, "top_k", d.topK());
+        putIfAbsent(request, "min_p", d.minP());
+        putIfAbsent(request, "repetition_penalty", d.repeatPenalty());
         putIfAbsent(request, "seed", d.seed());
         putIfAbsent(request, "presence_penalty", d.presencePenalty());
         putIfAbsent(request, "frequency_penalty", d.frequencyPenalty());
-        if (!request.has("max_tokens") && !request.has("max_completion_tokens") && r.settings().maxTokens() != null) {
+        if (cot == null && !request.has("max_tokens") && !request.has("max_completion_tokens") && r.settings().maxTokens() != null) {
             request.put("max_tokens", r.settings().maxTokens());
         }
-        if (!request.has("stop") && !r.settings().stop().isEmpty()) {
+        if (cot == null && !request.has("stop") && !r.settings().stop().isEmpty()) {
             var stop = request.putArray("stop");
             r.settings().stop().stream().limit(4).forEach(stop::add);
         }
-        return request;
+        return new ChatExpansion(request, cot == null ? r.settings().allowedAnswers() : List.of(), cot);
     }
 
     private void putIfAbsent(ObjectNode request, String field, Object value) {

@@ -12,6 +12,9 @@ import dev.quill.prompts.format.PromptFileWriter;
 import dev.quill.prompts.store.PromptStore;
 import dev.quill.prompts.store.PromptSummary;
 import dev.quill.prompts.store.Saved;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Multi;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -24,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jboss.resteasy.reactive.RestHeader;
+import org.jboss.resteasy.reactive.RestMulti;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
@@ -158,11 +162,36 @@ public class PromptsResource {
         return workbench.render(name, JsonRequest.parse(mapper, body == null || body.isBlank() ? "{}" : body));
     }
 
+    /**
+     * Renders and generates; with {@code "stream": true} (or {@code Accept: text/event-stream} and no
+     * {@code stream} field) as server-sent events, one part per model call (see {@link RunEventStream}).
+     * The declared type only selects raw streaming; each response sets its own Content-Type.
+     */
     @POST
     @Path("/{name: .+}/run")
     @Consumes(MediaType.WILDCARD)
-    public Map<String, Object> run(@RestPath String name, String body) {
-        return workbench.run(name, JsonRequest.parse(mapper, body == null || body.isBlank() ? "{}" : body));
+    @Produces(MediaType.TEXT_PLAIN)
+    @Blocking
+    public RestMulti<String> run(@RestPath String name, String body, RoutingContext routing) {
+        JsonRequest req = JsonRequest.parse(mapper, body == null || body.isBlank() ? "{}" : body);
+        PromptWorkbench.RunRequest run = workbench.runRequest(name, req, Boolean.TRUE.equals(routing.get(RunAcceptFilter.WANTS_EVENT_STREAM)));
+        if (!run.stream()) {
+            String whole = json(workbench.run(run.plan()));
+            return RestMulti.fromMultiData(Multi.createFrom().item(whole)).header("Content-Type", MediaType.APPLICATION_JSON).build();
+        }
+        return RestMulti.fromMultiData(workbench.stream(run.plan()))
+                .header("Content-Type", "text/event-stream")
+                .header("Cache-Control", "no-cache")
+                .header("X-Accel-Buffering", "no")
+                .build();
+    }
+
+    private String json(Object value) {
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON", e);
+        }
     }
 
     @GET

@@ -37,6 +37,7 @@ public final class ChoiceConstraint implements TokenConstraint {
     private final List<String> answers;
     private final Node root = new Node();
     private final int[] endTokens;
+    private int longestAnswerTokens;
 
     private ChoiceConstraint(Tokenizer tokenizer, List<String> answers, boolean leadingSpaceVariants) {
         if (answers.isEmpty()) {
@@ -77,6 +78,7 @@ public final class ChoiceConstraint implements TokenConstraint {
     }
 
     private void insert(int[] tokens, String answer) {
+        longestAnswerTokens = Math.max(longestAnswerTokens, tokens.length);
         Node n = root;
         for (int t : tokens) {
             n = n.children.computeIfAbsent(t, k -> new Node());
@@ -99,6 +101,14 @@ public final class ChoiceConstraint implements TokenConstraint {
 
     public List<String> answers() {
         return answers;
+    }
+
+    /**
+     * The most tokens a generation under this constraint can take: the longest answer's tokens plus
+     * the end token. A max_tokens below it could cut an answer short, leaving a prefix of one.
+     */
+    public int maxTokens() {
+        return longestAnswerTokens + 1;
     }
 
     /** The token ids that end a complete answer. */

@@ -1,6 +1,7 @@
 package dev.quill.prompts.cot;
 
 import dev.quill.prompts.AnswerFormat;
+import dev.quill.prompts.CallPart;
 import dev.quill.prompts.CotMode;
 import dev.quill.prompts.FewShotExample;
 import dev.quill.prompts.GenerationSettings;
@@ -131,23 +132,23 @@ public final class ChainOfThought {
         return switch (o.mode()) {
             case OFF -> {
                 String prompt = reasoningPrompt(question, directTrigger(o.format()));
-                String out = call(prompt, o.answerSettings(), calls);
+                String out = call(CallPart.ANSWER, prompt, o.answerSettings(), calls);
                 yield new CotResult(o.mode(), "", out, AnswerCleaner.clean(o.format(), out), calls);
             }
             case ZERO_SHOT -> {
                 String prompt = reasoningPrompt(question, o.trigger());
-                String reasoning = call(prompt, o.reasoningSettings(), calls);
+                String reasoning = call(CallPart.REASONING, prompt, o.reasoningSettings(), calls);
                 yield new CotResult(o.mode(), reasoning.strip(), reasoning, AnswerCleaner.fromReasoning(o.format(), reasoning), calls);
             }
             case TWO_STAGE -> {
                 String stage1 = reasoningPrompt(question, o.trigger());
-                String reasoning = call(stage1, o.reasoningSettings(), calls);
-                String out = call(answerPrompt(stage1, reasoning, o.format()), o.answerSettings(), calls);
+                String reasoning = call(CallPart.REASONING, stage1, o.reasoningSettings(), calls);
+                String out = call(CallPart.ANSWER, answerPrompt(stage1, reasoning, o.format()), o.answerSettings(), calls);
                 yield new CotResult(o.mode(), reasoning.strip(), out, AnswerCleaner.clean(o.format(), out), calls);
             }
             case FEW_SHOT -> {
                 String prompt = fewShotPrompt(question, o.examples());
-                String out = call(prompt, o.reasoningSettings().withStop(List.of(NEXT_QUESTION_STOP)), calls);
+                String out = call(CallPart.REASONING, prompt, o.reasoningSettings().withStop(List.of(NEXT_QUESTION_STOP)), calls);
                 Matcher m = THE_ANSWER_IS.matcher(out);
                 int start = -1;
                 int end = -1;
@@ -163,8 +164,8 @@ public final class ChainOfThought {
         };
     }
 
-    private String call(String prompt, GenerationSettings settings, List<CotResult.Call> calls) {
-        String out = generator.generate(Prompt.text(prompt), settings);
+    private String call(CallPart part, String prompt, GenerationSettings settings, List<CotResult.Call> calls) {
+        String out = generator.generate(part, Prompt.text(prompt), settings);
         calls.add(new CotResult.Call(prompt, out));
         return out;
     }

@@ -1,5 +1,6 @@
 package dev.quill.prompts.render;
 
+import dev.quill.prompts.CallPart;
 import dev.quill.prompts.ChatMessage;
 import dev.quill.prompts.GenerationSettings;
 import dev.quill.prompts.Generator;
@@ -101,7 +102,7 @@ public final class PromptRenderer {
         Plan plan = plan(template, variables, options);
         if (!plan.decomposed()) {
             Prompt single = singlePrompt(plan);
-            String out = generator.generate(single, plan.settings);
+            String out = generator.generate(CallPart.OUTPUT, single, plan.settings);
             return new PromptRun(rendered(plan, single, List.of()), List.of(new StepResult("final", single, out)));
         }
         GenerationSettings stepSettings = GenerationSettings.of(template.defaults());
@@ -112,14 +113,14 @@ public final class PromptRenderer {
             String name = template.steps().get(i).name();
             boolean answersTemplate = plan.finals.isEmpty() && i == plan.steps.size() - 1;
             Prompt p = stepPrompt(plan, plan.steps.get(i), outputs);
-            String out = generator.generate(p, answersTemplate ? plan.settings : stepSettings);
+            String out = generator.generate(CallPart.step(name), p, answersTemplate ? plan.settings : stepSettings);
             calls.add(new StepResult(name, p, out));
             sent.add(new RenderedStep(name, p));
             outputs.put(name, out.strip());
         }
         if (!plan.finals.isEmpty()) {
             Prompt p = finalPrompt(plan, outputs);
-            calls.add(new StepResult("final", p, generator.generate(p, plan.settings)));
+            calls.add(new StepResult("final", p, generator.generate(CallPart.OUTPUT, p, plan.settings)));
             sent.add(new RenderedStep("final", p));
         }
         return new PromptRun(rendered(plan, sent.getLast().prompt(), sent), calls);
