@@ -74,6 +74,10 @@ public class ModelService {
      */
     void onStop(@Observes ShutdownEvent event) {
         long t0 = System.nanoTime();
+        int running = registry.loaded().stream().mapToInt(m -> m.worker().activeSequences() + m.worker().queuedJobs()).sum();
+        if (running > 0) {
+            LOG.infof("shutdown: draining %d running or queued requests (up to %s)", running, config.shutdownTimeout());
+        }
         boolean clean = registry.drain(config.shutdownTimeout());
         LOG.infof("shutdown: %s in %d ms", clean ? "all requests finished" : "requests still running were ended",
                 (System.nanoTime() - t0) / 1_000_000);
