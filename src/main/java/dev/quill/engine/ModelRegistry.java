@@ -113,7 +113,7 @@ public final class ModelRegistry implements AutoCloseable {
      */
     public ServedModel acquire(String idOrAlias) {
         if (closed) {
-            throw new ModelUnavailableException(idOrAlias, "the server is shutting down");
+            throw new ShutdownException("the server is shutting down and takes no new requests");
         }
         Slot slot;
         if (idOrAlias == null) {
@@ -172,6 +172,14 @@ public final class ModelRegistry implements AutoCloseable {
      *
      * @return whether everything finished in time
      */
+    /** Every loaded model refuses new requests from now on (503 shutting_down); running ones go on. */
+    public void stopAccepting() {
+        closed = true;
+        for (ServedModel m : loaded()) {
+            m.worker().stopAccepting();
+        }
+    }
+
     public boolean drain(java.time.Duration deadline) {
         List<ServedModel> models = loaded();
         List<Thread> drains = new ArrayList<>();

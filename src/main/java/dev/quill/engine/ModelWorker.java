@@ -472,7 +472,7 @@ public final class ModelWorker implements AutoCloseable {
      * @return whether everything finished before the deadline
      */
     public boolean drain(Duration deadline) {
-        draining = true;
+        stopAccepting();
         long end = System.nanoTime() + deadline.toNanos();
         while (System.nanoTime() < end) {
             if (activeCount == 0 && queue.isEmpty()) {
@@ -491,6 +491,11 @@ public final class ModelWorker implements AutoCloseable {
         }
         close();
         return done;
+    }
+
+    /** First step of a graceful shutdown: from now on {@link #submit} refuses with a {@link ShutdownException}. */
+    public void stopAccepting() {
+        draining = true;
     }
 
     /** Set when draining ran out of time: the jobs left end with a shutdown error instead of "unloaded". */

@@ -44,7 +44,17 @@ public class ModelService {
         return config.streamBufferEvents();
     }
 
+    /** When SIGTERM arrived; the drain deadline counts from it. */
+    private volatile long shutdownStartedNanos;
+
     void onStart(@Observes StartupEvent event) {
+        // SIGTERM runs this beside Quarkus' own hook, which then keeps in-flight HTTP requests
+        // (streams) going for up to quarkus.shutdown.timeout: new generations are refused from
+        // the start, the running ones keep streaming.
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("quill-stop-accepting").unstarted(() -> {
+            shutdownStartedNanos = System.nanoTime();
+            registry.stopAccepting();
+        }));
         var models = registry.list();
         if (models.isEmpty()) {
             LOG.warnf("no model found: %s", ModelRegistry.HOW_TO_ADD_A_MODEL.formatted(
@@ -74,11 +84,16 @@ public class ModelService {
      */
     void onStop(@Observes ShutdownEvent event) {
         long t0 = System.nanoTime();
+        long started = shutdownStartedNanos == 0 ? t0 : shutdownStartedNanos;
+        java.time.Duration left = config.shutdownTimeout().minusNanos(t0 - started);
+        if (left.isNegative()) {
+            left = java.time.Duration.ZERO;
+        }
         int running = registry.loaded().stream().mapToInt(m -> m.worker().activeSequences() + m.worker().queuedJobs()).sum();
         if (running > 0) {
             LOG.infof("shutdown: draining %d running or queued requests (up to %s)", running, config.shutdownTimeout());
         }
-        boolean clean = registry.drain(config.shutdownTimeout());
+        boolean clean = registry.drain(left);
         LOG.infof("shutdown: %s in %d ms", clean ? "all requests finished" : "requests still running were ended",
                 (System.nanoTime() - t0) / 1_000_000);
         registry.close();

@@ -32,10 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ShutdownDrainIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int TOKENS = 480;
+    private static final int TOKENS = 400;
 
     /** What one streamed request saw. */
-    record Stream(List<JsonNode> chunks, boolean done) {
+    record Stream(List<JsonNode> chunks, boolean done, long endNanos) {
         String finishReason() {
             for (JsonNode c : chunks) {
                 JsonNode r = c.path("choices").path(0).path("finish_reason");
@@ -61,13 +61,15 @@ class ShutdownDrainIT {
         try (Server server = Server.start(work, "30s")) {
             CompletableFuture<Stream> stream = server.streamAndSignalFirstEvent();
             server.awaitFirstEvent();
-            server.process.destroy(); // SIGTERM, as Kubernetes sends it
+            long sigterm = System.nanoTime();
+            server.sigterm();
             Stream s = stream.get(120, TimeUnit.SECONDS);
             assertEquals("length", s.finishReason(), "the stream finished after SIGTERM: " + server.log());
+            assertTrue(s.endNanos() > sigterm, "the stream was still running when SIGTERM was sent");
             assertEquals(TOKENS, s.completionTokens());
             assertTrue(s.done(), "the stream ended with [DONE]");
             assertTrue(server.process.waitFor(60, TimeUnit.SECONDS), "the server exited after draining");
-            assertTrue(server.log().contains("shutdown: draining 1 running"), "the stream was still running at SIGTERM: " + server.log());
+            server.reader.join(10_000);
             assertTrue(server.log().contains("shutdown: all requests finished"), server.log());
         }
     }
@@ -77,11 +79,12 @@ class ShutdownDrainIT {
         try (Server server = Server.start(work, "20ms")) {
             CompletableFuture<Stream> stream = server.streamAndSignalFirstEvent();
             server.awaitFirstEvent();
-            server.process.destroy();
+            server.sigterm();
             Stream s = stream.get(120, TimeUnit.SECONDS);
             assertEquals("shutting_down", s.errorCode(), "chunks: " + s.chunks() + "\n" + server.log());
             assertTrue(s.completionTokens() < TOKENS);
             assertTrue(server.process.waitFor(60, TimeUnit.SECONDS), "the server exited");
+            server.reader.join(10_000);
             assertTrue(server.log().contains("requests still running were ended"), server.log());
         }
     }
@@ -93,11 +96,12 @@ class ShutdownDrainIT {
         final List<String> lines = new CopyOnWriteArrayList<>();
         final CompletableFuture<Void> firstEvent = new CompletableFuture<>();
         final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        final Thread reader;
 
         private Server(Process process, int port) {
             this.process = process;
             this.port = port;
-            Thread.ofVirtual().start(() -> {
+            reader = Thread.ofVirtual().start(() -> {
                 try (var in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                     for (String line; (line = in.readLine()) != null; ) {
                         lines.add(line);
@@ -139,6 +143,11 @@ class ShutdownDrainIT {
             throw new AssertionError("the server did not become ready: " + server.log());
         }
 
+        /** SIGTERM, as Kubernetes sends it; unlike Process.destroy() this keeps reading the server's output. */
+        void sigterm() {
+            process.toHandle().destroy();
+        }
+
         URI uri(String path) {
             return URI.create("http://127.0.0.1:" + port + path);
         }
@@ -147,7 +156,7 @@ class ShutdownDrainIT {
             return String.join("\n", lines);
         }
 
-        /** Streams 480 tokens (end of text banned) and completes the first-event signal at the first token. */
+        /** Streams 400 tokens (end of text banned) and completes the first-event signal at the first token. */
         CompletableFuture<Stream> streamAndSignalFirstEvent() {
             String body = "{\"messages\":[{\"role\":\"user\",\"content\":\"Tell me a story\"}],\"max_tokens\":" + TOKENS
                     + ",\"temperature\":0,\"stream\":true,\"stream_options\":{\"include_usage\":true},\"logit_bias\":{\"2\":-100}}";
@@ -177,7 +186,7 @@ class ShutdownDrainIT {
                     Thread.currentThread().interrupt();
                 }
                 firstEvent.complete(null);
-                return new Stream(chunks, done);
+                return new Stream(chunks, done, System.nanoTime());
             });
         }
 
