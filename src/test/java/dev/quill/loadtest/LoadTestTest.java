@@ -55,10 +55,12 @@ class LoadTestTest {
         assertTrue(report.firstTokenP95() < 5, "time to first token p95 " + report.firstTokenP95());
         List<Long> rss = report.residentBytes();
         assertTrue(rss.size() >= 3, "resident memory sampled through the run: " + rss);
-        // No growth trend: once under load, the end is not far above the early level.
-        long early = rss.get(1);
+        // No growth trend: the heap grows to its working size in the first half (the test JVM hosts
+        // several Quarkus apps), then the second half stays level.
+        long middle = rss.get(rss.size() / 2);
         long end = rss.getLast();
-        assertTrue(end <= early * 1.25 + (64L << 20), "resident memory grew from " + (early >> 20) + " MB to " + (end >> 20) + " MB");
+        assertTrue(end <= middle * 1.15 + (64L << 20), "resident memory grew from " + (middle >> 20) + " MB mid-run to "
+                + (end >> 20) + " MB: " + rss);
     }
 
     @Test
