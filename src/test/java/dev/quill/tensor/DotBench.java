@@ -15,7 +15,7 @@ import java.util.Random;
 
 /**
  * Manual single-thread throughput check of the dot kernels (not a test): for each type, a
- * 1024 x 4096 random matrix, mat-vec timed after warm-up, then the fast/reference check on the
+ * 1024 x 4096 random matrix ({@code -Drows}, {@code -Dcols}), mat-vec timed after warm-up, then the fast/reference check on the
  * compiled code; with {@code -Dbatch=N} (default 8, 1 = off) also the batched product of N
  * vectors, per vector against mat-vec. Run: {@code java --add-modules=jdk.incubator.vector -cp target/classes:target/test-classes
  * dev.quill.tensor.DotBench [TYPE...]}.
@@ -67,8 +67,8 @@ public final class DotBench {
         List<GgmlType> types = args.length == 0 ? List.of(KernelChecks.TYPES)
                 : java.util.Arrays.stream(args).map(GgmlType::valueOf).toList();
         Random rnd = new Random(1);
-        int rows = 1024;
-        int cols = 4096;
+        int rows = Integer.getInteger("rows", 1024);
+        int cols = Integer.getInteger("cols", 4096);
         float[] x = KernelChecks.randomVector(cols, rnd);
         float[] out = new float[rows];
         int batch = Integer.getInteger("batch", 8);

@@ -20,8 +20,12 @@ public final class ShapeCheckMain {
             for (GgmlType type : KernelChecks.TYPES) {
                 WeightMatrix m = KernelChecks.randomWeights(type, 2, rnd);
                 failures.addAll(KernelChecks.checkDots(m, rnd));
+                // One block more: the other parity of the block count.
+                int cols = KernelChecks.testCols(type) + type.blockSize();
+                WeightMatrix longer = WeightMatrix.of(type, KernelChecks.randomMatrix(type, 2, cols, rnd), 2, cols);
                 for (int batch : new int[] {2, 5}) {
                     failures.addAll(KernelChecks.checkMatMul(m, batch, rnd, pool));
+                    failures.addAll(KernelChecks.checkMatMul(longer, batch, rnd, pool));
                 }
             }
         }

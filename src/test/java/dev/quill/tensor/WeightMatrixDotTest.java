@@ -50,17 +50,21 @@ class WeightMatrixDotTest {
     /**
      * Batch invariance: every vector of a batched product gets the bits dot gives it alone, for
      * batch sizes around and past the kernels' group of four, rows across several tiles and two
-     * threads.
+     * threads, odd and even block counts.
      */
     @ParameterizedTest
     @MethodSource("types")
     void matMulEqualsPerVectorDotBitForBit(GgmlType type) {
         Random rnd = new Random(100 + type.id());
-        WeightMatrix m = KernelChecks.randomWeights(type, 2 * WeightMatrix.ROW_TILE + 5, rnd);
+        int rows = 2 * WeightMatrix.ROW_TILE + 5;
         List<String> failures = new ArrayList<>();
         try (ThreadPool pool = new ThreadPool(2)) {
-            for (int batch : KernelChecks.BATCHES) {
-                failures.addAll(KernelChecks.checkMatMul(m, batch, rnd, pool));
+            // An odd and an even number of blocks: some kernels alternate accumulators per block.
+            for (int cols : new int[] {KernelChecks.testCols(type), KernelChecks.testCols(type) + type.blockSize()}) {
+                WeightMatrix m = WeightMatrix.of(type, KernelChecks.randomMatrix(type, rows, cols, rnd), rows, cols);
+                for (int batch : KernelChecks.BATCHES) {
+                    failures.addAll(KernelChecks.checkMatMul(m, batch, rnd, pool));
+                }
             }
         }
         assertTrue(failures.isEmpty(), failures.size() + " mismatches:\n" + String.join("\n", failures));
