@@ -70,6 +70,56 @@ public final class Q4_0Matrix extends WeightMatrix {
     }
 
     /**
+     * {@link #dot} for up to four vectors at once: each block's nibbles are widened once and
+     * applied to all four, and each vector gets exactly dot's sequence (block sum from zero, low
+     * then high part per group, times d into its accumulator). With fewer than four vectors the
+     * last one is computed again into the unused slots.
+     */
+    @Override
+    protected boolean accumulateMany(int row, float[] x, int xOff, int xStride, int count, float[] laneSums) {
+        int x0 = xOff;
+        int x1 = xOff + xStride;
+        int x2 = xOff + Math.min(2, count - 1) * xStride;
+        int x3 = xOff + Math.min(3, count - 1) * xStride;
+        long block = row * rowBytes;
+        int blocks = cols / BLOCK;
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        FloatVector acc2 = FloatVector.zero(F);
+        FloatVector acc3 = FloatVector.zero(F);
+        for (int b = 0, e = 0; b < blocks; b++, block += BLOCK_BYTES, e += BLOCK) {
+            FloatVector s0 = FloatVector.zero(F);
+            FloatVector s1 = FloatVector.zero(F);
+            FloatVector s2 = FloatVector.zero(F);
+            FloatVector s3 = FloatVector.zero(F);
+            for (int g = 0; g < HALF; g += GROUP) {
+                ByteVector packed = Simd.loadGroup(data, block + QS + g);
+                ByteVector low = Simd.lowNibbles(packed).sub((byte) 8);
+                ByteVector high = Simd.highNibbles(packed).sub((byte) 8);
+                for (int p = 0; p < PARTS; p++) {
+                    FloatVector lo = Simd.toFloats(low, p);
+                    FloatVector hi = Simd.toFloats(high, p);
+                    int at = e + g + p * LANES;
+                    s0 = hi.fma(Simd.loadX(x, x0 + at + HALF), lo.fma(Simd.loadX(x, x0 + at), s0));
+                    s1 = hi.fma(Simd.loadX(x, x1 + at + HALF), lo.fma(Simd.loadX(x, x1 + at), s1));
+                    s2 = hi.fma(Simd.loadX(x, x2 + at + HALF), lo.fma(Simd.loadX(x, x2 + at), s2));
+                    s3 = hi.fma(Simd.loadX(x, x3 + at + HALF), lo.fma(Simd.loadX(x, x3 + at), s3));
+                }
+            }
+            FloatVector d = FloatVector.broadcast(F, Simd.half(data, block));
+            acc0 = s0.fma(d, acc0);
+            acc1 = s1.fma(d, acc1);
+            acc2 = s2.fma(d, acc2);
+            acc3 = s3.fma(d, acc3);
+        }
+        acc0.intoArray(laneSums, 0);
+        acc1.intoArray(laneSums, LANES);
+        acc2.intoArray(laneSums, 2 * LANES);
+        acc3.intoArray(laneSums, 3 * LANES);
+        return true;
+    }
+
+    /**
      * The value of largest magnitude maps to -8 (so d may be negative), which uses the full
      * -8..7 range on the side that needs it; others round to nearest.
      */

@@ -92,6 +92,68 @@ public final class Q4_KMatrix extends WeightMatrix {
         return Simd.sumLanes(accLow.add(accHigh));
     }
 
+    /**
+     * {@link #dot} for up to four vectors at once: each group of nibbles is widened and scaled
+     * once (the same fused scale-and-min as dot), then multiplied into every vector's low and
+     * high accumulators in dot's order. With fewer than four vectors the last one is computed
+     * again into the unused slots.
+     */
+    @Override
+    protected boolean accumulateMany(int row, float[] x, int xOff, int xStride, int count, float[] laneSums) {
+        int x0 = xOff;
+        int x1 = xOff + xStride;
+        int x2 = xOff + Math.min(2, count - 1) * xStride;
+        int x3 = xOff + Math.min(3, count - 1) * xStride;
+        long rowBase = row * rowBytes;
+        int blocks = cols / BLOCK;
+        FloatVector low0 = FloatVector.zero(F);
+        FloatVector low1 = FloatVector.zero(F);
+        FloatVector low2 = FloatVector.zero(F);
+        FloatVector low3 = FloatVector.zero(F);
+        FloatVector high0 = FloatVector.zero(F);
+        FloatVector high1 = FloatVector.zero(F);
+        FloatVector high2 = FloatVector.zero(F);
+        FloatVector high3 = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            long block = rowBase + (long) b * BLOCK_BYTES;
+            float d = Simd.half(data, block);
+            float dmin = Simd.half(data, block + DMIN);
+            int word2 = data.get(Simd.INT_LE, block + SCALES + 8);
+            long scales = KScales.scales(data.get(Simd.INT_LE, block + SCALES), word2);
+            long mins = KScales.mins(data.get(Simd.INT_LE, block + SCALES + 4), word2);
+            for (int pair = 0; pair < 4; pair++) {
+                FloatVector scaleLow = FloatVector.broadcast(F, d * Simd.byteOf(scales, 2 * pair));
+                FloatVector minLow = FloatVector.broadcast(F, -(dmin * Simd.byteOf(mins, 2 * pair)));
+                FloatVector scaleHigh = FloatVector.broadcast(F, d * Simd.byteOf(scales, 2 * pair + 1));
+                FloatVector minHigh = FloatVector.broadcast(F, -(dmin * Simd.byteOf(mins, 2 * pair + 1)));
+                int pairAt = b * BLOCK + 64 * pair;
+                for (int g = 0; g < 32; g += GROUP) {
+                    ByteVector packed = Simd.loadGroup(data, block + QS + 32L * pair + g);
+                    ByteVector lowNibbles = Simd.lowNibbles(packed);
+                    ByteVector highNibbles = Simd.highNibbles(packed);
+                    for (int p = 0; p < PARTS; p++) {
+                        FloatVector wLow = Simd.toFloats(lowNibbles, p).fma(scaleLow, minLow);
+                        FloatVector wHigh = Simd.toFloats(highNibbles, p).fma(scaleHigh, minHigh);
+                        int at = pairAt + g + p * LANES;
+                        low0 = wLow.fma(Simd.loadX(x, x0 + at), low0);
+                        high0 = wHigh.fma(Simd.loadX(x, x0 + at + SUB), high0);
+                        low1 = wLow.fma(Simd.loadX(x, x1 + at), low1);
+                        high1 = wHigh.fma(Simd.loadX(x, x1 + at + SUB), high1);
+                        low2 = wLow.fma(Simd.loadX(x, x2 + at), low2);
+                        high2 = wHigh.fma(Simd.loadX(x, x2 + at + SUB), high2);
+                        low3 = wLow.fma(Simd.loadX(x, x3 + at), low3);
+                        high3 = wHigh.fma(Simd.loadX(x, x3 + at + SUB), high3);
+                    }
+                }
+            }
+        }
+        low0.add(high0).intoArray(laneSums, 0);
+        low1.add(high1).intoArray(laneSums, LANES);
+        low2.add(high2).intoArray(laneSums, 2 * LANES);
+        low3.add(high3).intoArray(laneSums, 3 * LANES);
+        return true;
+    }
+
     /** Per-sub-block min/max fit ({@link KScales#fit}), then q = round((x + min) / step). */
     static void quantizeRow(float[] src, int srcOff, int n, MemorySegment dst, long dstOff) {
         int[] scales = new int[BLOCK / SUB];

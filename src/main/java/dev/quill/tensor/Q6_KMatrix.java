@@ -93,6 +93,71 @@ public final class Q6_KMatrix extends WeightMatrix {
     }
 
     /**
+     * {@link #dot} for up to four vectors at once: each quarter's 6-bit values are assembled and
+     * scaled once, then multiplied into every vector's accumulator pair, alternating exactly as
+     * dot does. With fewer than four vectors the last one is computed again into the unused slots.
+     */
+    @Override
+    protected boolean accumulateMany(int row, float[] x, int xOff, int xStride, int count, float[] laneSums) {
+        int x0 = xOff;
+        int x1 = xOff + xStride;
+        int x2 = xOff + Math.min(2, count - 1) * xStride;
+        int x3 = xOff + Math.min(3, count - 1) * xStride;
+        long rowBase = row * rowBytes;
+        int blocks = cols / BLOCK;
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        FloatVector acc2 = FloatVector.zero(F);
+        FloatVector acc3 = FloatVector.zero(F);
+        FloatVector other0 = FloatVector.zero(F);
+        FloatVector other1 = FloatVector.zero(F);
+        FloatVector other2 = FloatVector.zero(F);
+        FloatVector other3 = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            long block = rowBase + (long) b * BLOCK_BYTES;
+            float d = Simd.half(data, block + D);
+            for (int half = 0; half < 2; half++) {
+                long scales = data.get(Simd.LONG_LE, block + SCALES + 8L * half);
+                long lowBase = block + 64L * half;
+                int halfAt = b * BLOCK + 128 * half;
+                for (int g = 0; g < 32; g += GROUP) {
+                    ByteVector highBits = Simd.loadGroup(data, block + QH + 32L * half + g);
+                    for (int k = 0; k < 4; k++) {
+                        ByteVector lowBytes = Simd.loadGroup(data, lowBase + 32 * (k & 1) + g);
+                        ByteVector q = sixBits(lowBytes, 4 * (k >> 1), highBits, 2 * k);
+                        FloatVector scale = FloatVector.broadcast(F, d * (byte) Simd.byteOf(scales, 2 * k + g / SUB));
+                        for (int p = 0; p < PARTS; p++) {
+                            FloatVector w = Simd.toFloats(q, p).mul(scale);
+                            int at = halfAt + 32 * k + g + p * LANES;
+                            acc0 = w.fma(Simd.loadX(x, x0 + at), acc0);
+                            acc1 = w.fma(Simd.loadX(x, x1 + at), acc1);
+                            acc2 = w.fma(Simd.loadX(x, x2 + at), acc2);
+                            acc3 = w.fma(Simd.loadX(x, x3 + at), acc3);
+                        }
+                        FloatVector swap0 = acc0;
+                        FloatVector swap1 = acc1;
+                        FloatVector swap2 = acc2;
+                        FloatVector swap3 = acc3;
+                        acc0 = other0;
+                        acc1 = other1;
+                        acc2 = other2;
+                        acc3 = other3;
+                        other0 = swap0;
+                        other1 = swap1;
+                        other2 = swap2;
+                        other3 = swap3;
+                    }
+                }
+            }
+        }
+        acc0.add(other0).intoArray(laneSums, 0);
+        acc1.add(other1).intoArray(laneSums, LANES);
+        acc2.add(other2).intoArray(laneSums, 2 * LANES);
+        acc3.add(other3).intoArray(laneSums, 3 * LANES);
+        return true;
+    }
+
+    /**
      * Signed 6-bit values of one quarter: the nibble at {@code nibbleShift} (0 or 4) of the low
      * bytes, with bits {@code highShift..highShift+1} of the high bytes on top, less 32.
      */

@@ -57,30 +57,35 @@ final class Simd {
     /** Float vectors per short vector. */
     static final int SHORT_PARTS = S.length() / LANES;
 
-    /** For {@link #sumLanes}: step k moves lane i + 2^k to lane i. */
-    private static final VectorShuffle<Float>[] FOLDS = folds();
+    /**
+     * For {@link #sumLanes}: {@code FOLD_h} moves lane i + h (mod lanes) to lane i; null where the
+     * vector has no more than h lanes.
+     */
+    private static final VectorShuffle<Float> FOLD_8 = fold(8);
+    private static final VectorShuffle<Float> FOLD_4 = fold(4);
+    private static final VectorShuffle<Float> FOLD_2 = fold(2);
+    private static final VectorShuffle<Float> FOLD_1 = fold(1);
 
-    @SuppressWarnings("unchecked")
-    private static VectorShuffle<Float>[] folds() {
-        int steps = Integer.numberOfTrailingZeros(LANES);
-        VectorShuffle<Float>[] out = new VectorShuffle[steps];
-        for (int k = 0; k < steps; k++) {
-            int half = LANES >> (k + 1);
-            out[k] = VectorShuffle.fromOp(F, i -> (i + half) % LANES);
-        }
-        return out;
+    private static VectorShuffle<Float> fold(int half) {
+        return half < LANES ? VectorShuffle.fromOp(F, i -> (i + half) % LANES) : null;
     }
 
     /**
      * The sum of all lanes in a fixed pairwise order. {@code reduceLanes(ADD)} may add floats in
      * any order, and the interpreter, C1 and C2 do differ: results would then depend on how warm
      * the JIT is, breaking reproducible and batch-invariant outputs.
+     *
+     * <p>Straight-line calls, not a loop over the steps: each method stays under C2's 35-byte
+     * limit for inlining call sites it does not see as hot (a kernel's final sum often is not),
+     * and a vector carried around a loop was seen boxed in a multi-vector kernel.
      */
     static float sumLanes(FloatVector v) {
-        for (VectorShuffle<Float> fold : FOLDS) {
-            v = v.add(v.rearrange(fold));
-        }
-        return v.lane(0);
+        return fold(fold(fold(fold(v, FOLD_8), FOLD_4), FOLD_2), FOLD_1).lane(0);
+    }
+
+    /** {@code v} plus {@code v} rearranged by {@code step}; {@code v} when there is no such step. */
+    private static FloatVector fold(FloatVector v, VectorShuffle<Float> step) {
+        return step == null ? v : v.add(v.rearrange(step));
     }
 
     /** A little-endian IEEE half at {@code off}, widened. */

@@ -116,23 +116,79 @@ public abstract class WeightMatrix {
         });
     }
 
+    /** Vectors that one {@link #accumulateMany} call takes at most. */
+    public static final int MANY = 4;
+
+    /**
+     * Rows per tile of {@link #matMul}: a tile's weights are read once per group of {@link #MANY}
+     * vectors, and each group's vectors stay in cache across the tile's rows. 16 rows of the
+     * largest rows in use (8192 Q8_0 values, ~8.7 KB) stay well inside L2.
+     */
+    static final int ROW_TILE = 16;
+
+    /** Per thread, where {@link #accumulateMany} leaves its lane sums (allocated once per thread). */
+    private static final ThreadLocal<float[]> LANE_SUMS = ThreadLocal.withInitial(() -> new float[MANY * Simd.LANES]);
+
     /**
      * Batched product for {@code batch} activation vectors: {@code out[b*outStride + r] = row r ·
-     * x[b*xStride ..]}. Each weight row is read once for the whole batch. The arithmetic for one
-     * vector is exactly that of {@link #dot}, so results do not depend on the batch.
+     * x[b*xStride ..]}. Rows are split across the pool's threads; each thread walks its rows in
+     * tiles and, per tile, the vectors in groups of {@link #MANY}. The arithmetic for one vector is
+     * exactly that of {@link #dot}, so results do not depend on the batch (its size, or the other
+     * vectors in it).
      */
     public void matMul(float[] x, int xStride, int batch, float[] out, int outStride, ThreadPool pool) {
         if (batch == 1) {
             matVec(x, 0, out, 0, pool);
             return;
         }
-        pool.parallelFor(rows, (from, to) -> {
-            for (int r = from; r < to; r++) {
-                for (int b = 0; b < batch; b++) {
-                    out[b * outStride + r] = dot(r, x, b * xStride);
+        pool.parallelFor(rows, (from, to) -> matMulRows(x, xStride, batch, out, outStride, from, to));
+    }
+
+    /** {@link #matMul} for rows [from, to), on the calling thread; allocates nothing. */
+    final void matMulRows(float[] x, int xStride, int batch, float[] out, int outStride, int from, int to) {
+        float[] laneSums = LANE_SUMS.get();
+        for (int tile = from; tile < to; tile += ROW_TILE) {
+            int tileEnd = Math.min(to, tile + ROW_TILE);
+            for (int b = 0; b < batch; b += MANY) {
+                int count = Math.min(MANY, batch - b);
+                for (int r = tile; r < tileEnd; r++) {
+                    dotMany(r, x, b * xStride, xStride, count, out, b * outStride + r, outStride, laneSums);
                 }
             }
-        });
+        }
+    }
+
+    /**
+     * For each {@code i < count} (1 to {@link #MANY}): {@code out[outOff + i*outStride] = dot(row,
+     * x, xOff + i*xStride)}, bit for bit: through {@link #accumulateMany} where the type has it,
+     * else one {@link #dot} per vector. {@code laneSums} holds {@code MANY * Simd.LANES} floats.
+     */
+    final void dotMany(int row, float[] x, int xOff, int xStride, int count, float[] out, int outOff, int outStride,
+            float[] laneSums) {
+        if (count > 1 && accumulateMany(row, x, xOff, xStride, count, laneSums)) {
+            for (int i = 0; i < count; i++) {
+                out[outOff + i * outStride] = Simd.sumLanes(Simd.loadX(laneSums, i * Simd.LANES));
+            }
+            return;
+        }
+        for (int i = 0; i < count; i++) {
+            out[outOff + i * outStride] = dot(row, x, xOff + i * xStride);
+        }
+    }
+
+    /**
+     * The multi-vector kernel, for weight types that have one: for each {@code i < count} (2 to
+     * {@link #MANY}), writes to {@code laneSums[i*LANES ..+LANES)} the lane accumulator whose
+     * {@link Simd#sumLanes} is bit for bit {@code dot(row, x, xOff + i*xStride)}, decoding each
+     * weight block once for all the vectors. Returns false when the type has no such kernel (this
+     * default).
+     *
+     * <p>The final lane sums are left to the caller because C2 stops inlining once a method's
+     * graph is big enough (see {@link Simd}): a kernel that also summed four vectors' lanes got
+     * there, and the sums it no longer inlined boxed their vectors.
+     */
+    protected boolean accumulateMany(int row, float[] x, int xOff, int xStride, int count, float[] laneSums) {
+        return false;
     }
 
     /** Creates the matrix class for {@code type}; unsupported types are refused by name. */

@@ -137,4 +137,34 @@ final class KernelChecks {
         }
         return failures;
     }
+
+    /** Batch sizes for the batch-invariance checks: one, each remainder of four, several groups. */
+    static final int[] BATCHES = {1, 2, 3, 4, 5, 8, 13};
+
+    /**
+     * Checks that {@link WeightMatrix#matMul} of {@code batch} random vectors gives, for every row
+     * and vector, exactly the bits of {@link WeightMatrix#dot} of that vector alone; returns
+     * failure descriptions. Strides are padded past the row and column counts so that a wrong
+     * offset reads or writes a different vector's values.
+     */
+    static List<String> checkMatMul(WeightMatrix m, int batch, Random rnd, ThreadPool pool) {
+        int xStride = m.cols() + 5;
+        int outStride = m.rows() + 3;
+        float[] x = randomVector(xStride * batch, rnd);
+        float[] out = new float[outStride * batch];
+        java.util.Arrays.fill(out, Float.NaN);
+        m.matMul(x, xStride, batch, out, outStride, pool);
+        List<String> failures = new ArrayList<>();
+        for (int b = 0; b < batch; b++) {
+            for (int r = 0; r < m.rows(); r++) {
+                float alone = m.dot(r, x, b * xStride);
+                float batched = out[b * outStride + r];
+                if (Float.floatToRawIntBits(alone) != Float.floatToRawIntBits(batched)) {
+                    failures.add(m.type() + " batch of " + batch + ", vector " + b + ", row " + r + ": matMul "
+                            + batched + " but dot " + alone);
+                }
+            }
+        }
+        return failures;
+    }
 }

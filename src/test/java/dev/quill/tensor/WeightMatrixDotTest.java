@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -46,26 +47,65 @@ class WeightMatrixDotTest {
         assertTrue(failures.isEmpty(), String.join("\n", failures));
     }
 
+    /**
+     * Batch invariance: every vector of a batched product gets the bits dot gives it alone, for
+     * batch sizes around and past the kernels' group of four, rows across several tiles and two
+     * threads, odd and even block counts.
+     */
     @ParameterizedTest
     @MethodSource("types")
-    void matMulEqualsPerRowDotBitForBit(GgmlType type) {
+    void matMulEqualsPerVectorDotBitForBit(GgmlType type) {
         Random rnd = new Random(100 + type.id());
-        int rows = 7;
-        int cols = KernelChecks.testCols(type);
-        WeightMatrix m = WeightMatrix.of(type, KernelChecks.randomMatrix(type, rows, cols, rnd), rows, cols);
-        int batch = 3;
-        int xStride = cols + 5;
-        int outStride = rows + 2;
-        float[] x = KernelChecks.randomVector(xStride * batch, rnd);
-        float[] out = new float[outStride * batch];
+        int rows = 2 * WeightMatrix.ROW_TILE + 5;
+        List<String> failures = new ArrayList<>();
         try (ThreadPool pool = new ThreadPool(2)) {
-            m.matMul(x, xStride, batch, out, outStride, pool);
+            // An odd and an even number of blocks: some kernels alternate accumulators per block.
+            for (int cols : new int[] {KernelChecks.testCols(type), KernelChecks.testCols(type) + type.blockSize()}) {
+                WeightMatrix m = WeightMatrix.of(type, KernelChecks.randomMatrix(type, rows, cols, rnd), rows, cols);
+                for (int batch : KernelChecks.BATCHES) {
+                    failures.addAll(KernelChecks.checkMatMul(m, batch, rnd, pool));
+                }
+            }
         }
-        for (int b = 0; b < batch; b++) {
-            for (int r = 0; r < rows; r++) {
-                float expected = m.dot(r, x, b * xStride);
-                assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(out[b * outStride + r]),
-                        type + " batch " + b + " row " + r);
+        assertTrue(failures.isEmpty(), failures.size() + " mismatches:\n" + String.join("\n", failures));
+    }
+
+    /**
+     * The multi-vector kernel once C2 has compiled it: a batched product of 13 vectors (three
+     * groups of four and a single) allocates nothing, so no vector is boxed, and the compiled code
+     * still matches dot bit for bit for groups of every size.
+     */
+    @ParameterizedTest
+    @MethodSource("types")
+    void compiledBatchedProductAllocatesNothingAndMatchesDot(GgmlType type) {
+        Random rnd = new Random(200 + type.id());
+        WeightMatrix m = KernelChecks.randomWeights(type, 5, rnd);
+        int batch = 13;
+        int xStride = m.cols() + 1;
+        float[] x = KernelChecks.randomVector(xStride * batch, rnd);
+        float[] out = new float[m.rows() * batch];
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long deadline = System.nanoTime() + WARM_UP_LIMIT_NANOS;
+        int calls = BATCH / 10;
+        long allocated;
+        do {
+            long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < calls; i++) {
+                m.matMulRows(x, xStride, batch, out, m.rows(), 0, m.rows());
+            }
+            allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        } while (allocated >= calls && System.nanoTime() < deadline);
+        assertTrue(allocated < calls, type + " batched product still allocates " + allocated / calls + " bytes per call");
+        for (int count = 1; count <= WeightMatrix.MANY; count++) {
+            float[] many = new float[count * m.rows()];
+            float[] laneSums = new float[WeightMatrix.MANY * Simd.LANES];
+            for (int r = 0; r < m.rows(); r++) {
+                m.dotMany(r, x, xStride, xStride, count, many, r, m.rows(), laneSums);
+                for (int i = 0; i < count; i++) {
+                    float alone = m.dot(r, x, (1 + i) * xStride);
+                    assertEquals(Float.floatToRawIntBits(alone), Float.floatToRawIntBits(many[i * m.rows() + r]),
+                            type + " group of " + count + ", vector " + i + ", row " + r);
+                }
             }
         }
     }
