@@ -117,7 +117,7 @@ public abstract class WeightMatrix {
     }
 
     /** Vectors that one {@link #accumulateMany} call takes at most. */
-    public static final int MANY = 4;
+    static final int MANY = 4;
 
     /**
      * Rows per tile of {@link #matMul}: a tile's weights are read once per group of {@link #MANY}
