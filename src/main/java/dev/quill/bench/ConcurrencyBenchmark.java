@@ -52,7 +52,7 @@ public final class ConcurrencyBenchmark {
             Map<Integer, Float> bans = new HashMap<>();
             for (int t = 0; t < vocab; t++) {
                 if (tokenizer.isEndOfGeneration(t)) {
-                    bans.put(t, -1e9f);
+                    bans.put(t, -100f);
                 }
             }
             SamplingParams params = SamplingParams.builder().temperature(0).logitBias(bans).build();
