@@ -2,7 +2,7 @@
 // reframing rules) run on the same input and seed, streaming side by side at the same time.
 import { el, append, clear, replace, field, showError, errorBox, formatNumber, useStylesheet } from '../dom.js';
 import { streamChat, listModels, getJson, promptPath } from '../api.js';
-import { paramsPanel, samplingFields, reasoningPrompt, modelSelect, modelSummary } from '../params.js';
+import { paramsPanel, samplingFields, reasoningPrompt, answerPrompt, modelSelect, modelSummary } from '../params.js';
 
 const STORE_KEY = 'quill.compare';
 let state = null;
@@ -145,7 +145,8 @@ function columnView(v, i) {
   persona.addEventListener('change', () => { v.persona = persona.value; save(); });
   const cot = el('select', { class: 'variant-cot' },
     el('option', { value: 'off', text: 'CoT off', selected: v.cot === 'off' }),
-    el('option', { value: 'zero-shot', text: "Zero-shot CoT (Let's think step by step.)", selected: v.cot === 'zero-shot' }));
+    el('option', { value: 'zero-shot', text: "Zero-shot CoT (Let's think step by step.)", selected: v.cot === 'zero-shot' }),
+    el('option', { value: 'two-stage', text: 'Two-stage CoT (reasoning, then answer)', selected: v.cot === 'two-stage' }));
   cot.addEventListener('change', () => { v.cot = cot.value; save(); });
   const summaryLine = el('summary', { text: describe(v) });
   // Every change of a setting shows in the collapsed summary line too.
@@ -177,22 +178,24 @@ function describe(v) {
     .filter(Boolean).join(' · ');
 }
 
-/** The request one variant sends. */
-function requestFor(v) {
+/** The request one variant sends; `userContent` replaces the typed input (a two-stage CoT stage). */
+function requestFor(v, userContent) {
   const body = { model: v.model || undefined, ...samplingFields(state.params) };
   if (state.templateName) {
     const variables = {};
     for (const [k, input] of Object.entries(ui.variableInputs)) if (input.value !== '') variables[k] = input.value;
     body.quill = { prompt: state.templateName + (v.version ? '@' + v.version : ''), variables };
     if (v.persona) body.quill.persona = v.persona;
+    // The server runs every CoT mode on a template and streams the reasoning as reasoning_content.
     if (v.cot !== 'off') body.quill.cot = v.cot;
     if (v.reframe) body.quill.rules = 'all';
     return body;
   }
   const persona = state.personas.find((p) => p.name === v.persona);
   const text = ui.input.value;
+  const content = userContent !== undefined ? userContent : v.cot === 'zero-shot' ? reasoningPrompt(text) : text;
   body.messages = (persona ? [{ role: 'system', content: persona.system_prompt }] : [])
-    .concat([{ role: 'user', content: v.cot === 'zero-shot' ? reasoningPrompt(text) : text }]);
+    .concat([{ role: 'user', content }]);
   return body;
 }
 
@@ -216,7 +219,6 @@ function stopAll() {
 }
 
 async function runVariant(v, t0) {
-  const body = requestFor(v);
   v.controller = new AbortController();
   replace(v.output);
   clear(v.errorSlot);
@@ -224,23 +226,49 @@ async function runVariant(v, t0) {
   col.classList.add('running');
   delete col.dataset.firstToken;
   delete col.dataset.done;
-  const textNode = v.output.appendChild(document.createTextNode(''));
-  let pending = '';
-  let frame = 0;
   let chunks = 0;
-  const flush = () => { frame = 0; textNode.appendData(pending); pending = ''; showStats(v, null, chunks); };
-  const result = await streamChat(body, {
-    signal: v.controller.signal,
-    onDelta: (piece) => {
+  // Two-stage CoT shows the reasoning in a collapsible block above the answer.
+  let reasoningNode = null;
+  if (v.cot === 'two-stage') {
+    reasoningNode = document.createTextNode('');
+    v.output.appendChild(el('details', { class: 'reasoning', open: true },
+      el('summary', { text: 'Reasoning' }), el('div', { class: 'reasoning-text' }, reasoningNode)));
+  }
+  const textNode = v.output.appendChild(document.createTextNode(''));
+  const streamPart = async (body, node) => {
+    let pending = '';
+    let frame = 0;
+    const flush = () => { frame = 0; node.appendData(pending); pending = ''; showStats(v, null, chunks); };
+    const add = (piece) => {
       if (!col.dataset.firstToken) col.dataset.firstToken = String(Math.round(performance.now() - t0));
       chunks++;
       pending += piece;
       if (!frame) frame = requestAnimationFrame(flush);
-    },
-    onError: (e) => { v.errorSlot.appendChild(errorBox(e)); },
-  });
-  if (frame) cancelAnimationFrame(frame);
-  if (pending) flush();
+    };
+    const result = await streamChat(body, {
+      signal: v.controller.signal,
+      onDelta: add,
+      onError: (e) => { v.errorSlot.appendChild(errorBox(e)); },
+    });
+    if (frame) cancelAnimationFrame(frame);
+    if (pending) flush();
+    return result;
+  };
+  let result;
+  if (v.cot === 'two-stage' && !state.templateName) {
+    // Kojima's two stages as two calls: the reasoning, then the prompt, the reasoning and the answer trigger.
+    const stage1 = reasoningPrompt(ui.input.value);
+    const first = await streamPart(requestFor(v, stage1), reasoningNode);
+    result = first;
+    if (!first.aborted && first.finishReason) {
+      result = await streamPart(requestFor(v, answerPrompt(stage1, first.text)), textNode);
+    }
+  } else if (v.cot === 'two-stage') {
+    result = await streamTemplateTwoStage(v, streamChat, reasoningNode, textNode, col, t0, () => chunks++);
+    showStats(v, null, chunks);
+  } else {
+    result = await streamPart(requestFor(v), textNode);
+  }
   v.controller = null;
   col.dataset.done = String(Math.round(performance.now() - t0));
   col.classList.remove('running');
@@ -252,6 +280,20 @@ async function runVariant(v, t0) {
     ui.stop.disabled = true;
     document.body.classList.remove('streaming');
   }
+}
+
+/** A template run with two-stage CoT: the server streams reasoning_content deltas, then the answer. */
+async function streamTemplateTwoStage(v, stream, reasoningNode, textNode, col, t0, count) {
+  const mark = () => { if (!col.dataset.firstToken) col.dataset.firstToken = String(Math.round(performance.now() - t0)); count(); };
+  return stream(requestFor(v), {
+    signal: v.controller.signal,
+    onDelta: (piece) => { mark(); textNode.appendData(piece); },
+    onChunk: (chunk) => {
+      const delta = chunk.choices && chunk.choices[0] && chunk.choices[0].delta;
+      if (delta && delta.reasoning_content) { mark(); reasoningNode.appendData(delta.reasoning_content); }
+    },
+    onError: (e) => { v.errorSlot.appendChild(errorBox(e)); },
+  });
 }
 
 function showStats(v, result, chunks) {

@@ -70,6 +70,10 @@ export async function mount(container) {
   input.value = state.text;
   const rerun = debounce(() => run(), 250);
   input.addEventListener('input', () => {
+    // Runs still in flight are for older text: stop them now, not when the debounced run starts,
+    // so none of them can mark the results done.
+    for (const c of state.controllers) c.abort();
+    state.controllers = [];
     state.text = input.value; state.preset = null; results.dataset.busy = 'true'; showExplain(); save(); rerun();
   });
 

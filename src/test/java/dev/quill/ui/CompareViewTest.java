@@ -37,7 +37,11 @@ class CompareViewTest extends BrowserTestSupport {
     }
 
     private String apiContent(String model, String userContent) {
-        var response = http.post("/v1/chat/completions", "{\"model\":\"" + model + "\",\"temperature\":0,\"max_tokens\":300,\"seed\":42,"
+        return apiContent(model, userContent, 300);
+    }
+
+    private String apiContent(String model, String userContent, int maxTokens) {
+        var response = http.post("/v1/chat/completions", "{\"model\":\"" + model + "\",\"temperature\":0,\"max_tokens\":" + maxTokens + ",\"seed\":42,"
                 + "\"messages\":[{\"role\":\"user\",\"content\":" + TestHttp.JSON.valueToTree(userContent) + "}]}");
         assertEquals(200, response.statusCode(), response.body());
         return TestHttp.json(response.body()).path("choices").path(0).path("message").path("content").asText();
@@ -104,5 +108,55 @@ class CompareViewTest extends BrowserTestSupport {
         List<WebElement> errors = driver.findElements(By.cssSelector(".compare-column .error-box"));
         assertEquals(4, errors.size());
         assertTrue(errors.get(0).getText().contains("temperature"), errors.get(0).getText());
+    }
+
+    @Test
+    void twoStageChainOfThoughtOnOneModelStreamsBesideAPlainVariant() {
+        find(".compare-shared summary").click();
+        param("temperature", "0");
+        param("max_tokens", "60");
+        param("seed", "42");
+        // Both variants on the same model: the batching scheduler runs them together.
+        new Select(column(0).findElement(By.cssSelector("select.model-select"))).selectByValue(UiTestProfile.MODEL);
+        new Select(column(1).findElement(By.cssSelector("select.model-select"))).selectByValue(UiTestProfile.MODEL);
+        new Select(column(1).findElement(By.cssSelector("select.variant-cot"))).selectByValue("two-stage");
+        WebElement input = find("#compare-input");
+        input.clear();
+        input.sendKeys("Tom had three red balls");
+        find("#compare-run").click();
+        waitUntil(d -> d.findElements(By.cssSelector(".compare-column[data-done]")).size() == 2);
+
+        String stage1 = "Q: Tom had three red balls\nA: Let's think step by step.";
+        String reasoning = (String) js("return arguments[0].querySelector('.reasoning-text').textContent", column(1));
+        assertEquals(apiContent(UiTestProfile.MODEL, stage1, 60), reasoning, "stage 1 is the reasoning");
+        String r = reasoning.replaceAll("\\s+$", "");
+        String stage2 = stage1 + (r.isEmpty() || Character.isWhitespace(r.charAt(0)) ? "" : " ") + r + "\nTherefore, the answer is";
+        // The answer is the output's own text, after the collapsible reasoning block.
+        String answer = (String) js("return [...arguments[0].querySelector('.compare-output').childNodes]"
+                + ".filter(n => n.nodeType === Node.TEXT_NODE).map(n => n.textContent).join('')", column(1));
+        assertEquals(apiContent(UiTestProfile.MODEL, stage2, 60), answer, "stage 2 streams the answer after the reasoning");
+        String plain = (String) js("return arguments[0].querySelector('.compare-output').textContent", column(0));
+        assertEquals(apiContent(UiTestProfile.MODEL, "Tom had three red balls", 60), plain);
+        assertEquals("stories260K · CoT two-stage", column(1).findElement(By.cssSelector(".variant-settings summary")).getText());
+        assertNoConsoleErrors();
+    }
+
+    @Test
+    void theThemeButtonSwitchesBetweenLightAndDark() {
+        String before = (String) js("return getComputedStyle(document.body).backgroundColor");
+        String themeBefore = (String) js("return document.documentElement.dataset.theme || (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light')");
+        find("#theme-toggle").click();
+        String after = (String) js("return getComputedStyle(document.body).backgroundColor");
+        String themeAfter = (String) js("return document.documentElement.dataset.theme");
+        assertTrue(!themeBefore.equals(themeAfter), themeBefore + " -> " + themeAfter);
+        assertTrue(!before.equals(after), "the page colours change: " + before + " -> " + after);
+        // The choice is kept across a reload.
+        open("compare");
+        assertEquals(themeAfter, js("return document.documentElement.dataset.theme"));
+        if ("dark".equals(themeAfter)) {
+            screenshot("compare-dark");
+        }
+        find("#theme-toggle").click();
+        assertNoConsoleErrors();
     }
 }

@@ -56,8 +56,10 @@ class TokenizerViewTest extends BrowserTestSupport {
 
     /** Types the text (as a paste would) and waits until every column has answered for it. */
     private void enter(String text) {
-        js("const t = document.getElementById('tok-input'); t.value = arguments[0];"
-                + " t.dispatchEvent(new Event('input', {bubbles: true}));", text);
+        // Marked busy here, so the wait below cannot pass on the results of the previous text
+        // before the view has even started on this one (its input handler is debounced).
+        js("const t = document.getElementById('tok-input'); document.getElementById('tok-results').dataset.busy = 'true';"
+                + " t.value = arguments[0]; t.dispatchEvent(new Event('input', {bubbles: true}));", text);
         waitUntil(d -> "false".equals(find("#tok-results").getAttribute("data-busy")));
     }
 
