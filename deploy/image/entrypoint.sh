@@ -21,4 +21,5 @@ fi
 # memory-mapped outside the heap, which holds the KV caches.
 # shellcheck disable=SC2086 # heap_option and JAVA_OPTS are lists of options.
 exec /opt/java/bin/java --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+  -XX:CompileCommand=quiet '-XX:CompileCommand=inline,dev.quill.tensor.Simd::*' \
   $gc_option $heap_option ${JAVA_OPTS:-} -jar /opt/quill/quarkus-run.jar "$@"
