@@ -108,78 +108,74 @@ public final class ConcurrencyBenchmark {
 
     /** Seconds to the first token and the cached prompt tokens. */
     private static double[] firstToken(ModelWorker worker, int[] prompt) {
-        CompletableFuture<GenerationResult> f = new CompletableFuture<>();
-        double[] first = new double[1];
         long start = System.nanoTime();
-        worker.submit(new InferenceJob(new GenerationRequest(prompt, SamplingParams.greedy(), 1, List.of()), new JobListener() {
-            @Override
-            public void onToken(int token, String text, Sampler sampler) {
-                first[0] = (System.nanoTime() - start) / 1e9;
-            }
-
-            @Override
-            public void onComplete(GenerationResult result) {
-                f.complete(result);
-            }
-
-            @Override
-            public void onError(RuntimeException error) {
-                f.completeExceptionally(error);
-            }
-        }, new CancellationToken()));
-        try {
-            GenerationResult r = f.get(30, TimeUnit.MINUTES);
-            // A request that ends on an end-of-text token has no first token: count its whole time.
-            return new double[] {first[0] == 0 ? (System.nanoTime() - start) / 1e9 : first[0], r.cachedTokens()};
-        } catch (Exception e) {
-            throw new IllegalStateException("the prefix-cache request failed: " + e.getMessage(), e);
-        }
+        TimedJob job = TimedJob.submit(worker, new GenerationRequest(prompt, SamplingParams.greedy(), 1, List.of()), start);
+        GenerationResult r = job.await("the prefix-cache request");
+        // A request that ends on an end-of-text token has no first token: count its whole time.
+        return new double[] {Double.isNaN(job.firstTokenSeconds) ? (System.nanoTime() - start) / 1e9 : job.firstTokenSeconds,
+            r.cachedTokens()};
     }
 
     private static Run runOnce(ModelWorker worker, SplittableRandom random, int vocab, Settings s, SamplingParams params,
             int streams) {
-        List<CompletableFuture<GenerationResult>> done = new ArrayList<>();
-        double[] firstToken = new double[streams];
+        List<TimedJob> jobs = new ArrayList<>();
         long start = System.nanoTime();
         for (int i = 0; i < streams; i++) {
             int[] prompt = random.ints(s.promptTokens(), 0, vocab).toArray();
-            CompletableFuture<GenerationResult> f = new CompletableFuture<>();
-            int index = i;
-            worker.submit(new InferenceJob(new GenerationRequest(prompt, params, s.genTokens(), List.of()), new JobListener() {
-                private boolean first = true;
-
-                @Override
-                public void onToken(int token, String text, Sampler sampler) {
-                    if (first) {
-                        first = false;
-                        firstToken[index] = (System.nanoTime() - start) / 1e9;
-                    }
-                }
-
-                @Override
-                public void onComplete(GenerationResult result) {
-                    f.complete(result);
-                }
-
-                @Override
-                public void onError(RuntimeException error) {
-                    f.completeExceptionally(error);
-                }
-            }, new CancellationToken()));
-            done.add(f);
+            jobs.add(TimedJob.submit(worker, new GenerationRequest(prompt, params, s.genTokens(), List.of()), start));
         }
         long tokens = 0;
         double streamRate = 0;
-        for (CompletableFuture<GenerationResult> f : done) {
-            try {
-                GenerationResult r = f.get(30, TimeUnit.MINUTES);
-                tokens += r.completionTokens();
-                streamRate += r.generationTokensPerSecond();
-            } catch (Exception e) {
-                throw new IllegalStateException("a benchmark stream failed: " + e.getMessage(), e);
-            }
+        double[] firstToken = new double[streams];
+        for (int i = 0; i < streams; i++) {
+            GenerationResult r = jobs.get(i).await("a benchmark stream");
+            tokens += r.completionTokens();
+            streamRate += r.generationTokensPerSecond();
+            firstToken[i] = jobs.get(i).firstTokenSeconds;
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Run(tokens / seconds, streamRate / streams, Benchmark.Rate.of(firstToken).median());
+    }
+
+    /** One benchmark request: when its first token came (seconds after {@code start}) and its result. */
+    private static final class TimedJob implements JobListener {
+        private final CompletableFuture<GenerationResult> result = new CompletableFuture<>();
+        private final long start;
+        volatile double firstTokenSeconds = Double.NaN;
+
+        private TimedJob(long start) {
+            this.start = start;
+        }
+
+        static TimedJob submit(ModelWorker worker, GenerationRequest request, long start) {
+            TimedJob job = new TimedJob(start);
+            worker.submit(new InferenceJob(request, job, new CancellationToken()));
+            return job;
+        }
+
+        @Override
+        public void onToken(int token, String text, Sampler sampler) {
+            if (Double.isNaN(firstTokenSeconds)) {
+                firstTokenSeconds = (System.nanoTime() - start) / 1e9;
+            }
+        }
+
+        @Override
+        public void onComplete(GenerationResult r) {
+            result.complete(r);
+        }
+
+        @Override
+        public void onError(RuntimeException error) {
+            result.completeExceptionally(error);
+        }
+
+        GenerationResult await(String what) {
+            try {
+                return result.get(30, TimeUnit.MINUTES);
+            } catch (Exception e) {
+                throw new IllegalStateException(what + " failed: " + e.getMessage(), e);
+            }
+        }
     }
 }

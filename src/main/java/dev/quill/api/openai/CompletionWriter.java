@@ -206,6 +206,11 @@ final class CompletionWriter {
     }
 
     private ObjectNode envelope(String object) {
+        return envelope(mapper, id, object, created, model);
+    }
+
+    /** The fields every completion object and chunk starts with. */
+    static ObjectNode envelope(ObjectMapper mapper, String id, String object, long created, String model) {
         ObjectNode n = mapper.createObjectNode();
         n.put("id", id);
         n.put("object", object);

@@ -140,13 +140,7 @@ final class CotChatWriter implements EngineGenerator.Listener {
     }
 
     private ObjectNode envelope(String object) {
-        ObjectNode n = mapper.createObjectNode();
-        n.put("id", id);
-        n.put("object", object);
-        n.put("created", created);
-        n.put("model", model);
-        n.put("system_fingerprint", CompletionWriter.SYSTEM_FINGERPRINT);
-        return n;
+        return CompletionWriter.envelope(mapper, id, object, created, model);
     }
 
     private ObjectNode usage(EngineGenerator generator) {
