@@ -31,8 +31,46 @@ public final class F16Matrix extends WeightMatrix {
         }
     }
 
+    /** Rows of whole short vectors take {@link TiledMatMul}'s kernels (halves widen exactly). */
+    @Override
+    protected boolean decodesRows() {
+        return cols % S.length() == 0 && TiledMatMul.fits(cols);
+    }
+
+    @Override
+    protected void decodeRow(int row, float[] out, int off) {
+        long base = row * rowBytes;
+        int step = S.length();
+        for (int i = 0; i < cols; i += step) {
+            ShortVector halves = ShortVector.fromMemorySegment(S, data, base + 2L * i, LE);
+            for (int p = 0; p < SHORT_PARTS; p++) {
+                Simd.halfBitsToFloats(Simd.toInts(halves, p)).intoArray(out, off + i + p * LANES);
+            }
+        }
+    }
+
+    /**
+     * By {@link TiledMatMul}'s contract (chunk pairs into two accumulators) where the row fits it,
+     * else one accumulator and a scalar tail.
+     */
     @Override
     public float dot(int row, float[] x, int xOff) {
+        return decodesRows() ? dotChunkPairs(row, x, xOff) : dotWithTail(row, x, xOff);
+    }
+
+    // Two methods, not one: together they would be too big for C2 to keep the vector calls inline.
+    private float dotChunkPairs(int row, float[] x, int xOff) {
+        long base = row * rowBytes;
+        FloatVector acc = FloatVector.zero(F);
+        FloatVector other = FloatVector.zero(F);
+        for (int i = 0; i < cols; i += 2 * LANES) {
+            acc = chunk(base, i).fma(Simd.loadX(x, xOff + i), acc);
+            other = chunk(base, i + LANES).fma(Simd.loadX(x, xOff + i + LANES), other);
+        }
+        return Simd.sumLanes(acc.add(other));
+    }
+
+    private float dotWithTail(int row, float[] x, int xOff) {
         long base = row * rowBytes;
         int step = S.length();
         int upper = cols - cols % step;
@@ -41,8 +79,7 @@ public final class F16Matrix extends WeightMatrix {
         for (; i < upper; i += step) {
             ShortVector halves = ShortVector.fromMemorySegment(S, data, base + 2L * i, LE);
             for (int p = 0; p < SHORT_PARTS; p++) {
-                FloatVector w = Simd.halfBitsToFloats(Simd.toInts(halves, p));
-                acc = w.fma(Simd.loadX(x, xOff + i + p * LANES), acc);
+                acc = Simd.halfBitsToFloats(Simd.toInts(halves, p)).fma(Simd.loadX(x, xOff + i + p * LANES), acc);
             }
         }
         float sum = Simd.sumLanes(acc);
@@ -50,6 +87,13 @@ public final class F16Matrix extends WeightMatrix {
             sum += Float.float16ToFloat(data.get(SHORT_LE, base + 2L * i)) * x[xOff + i];
         }
         return sum;
+    }
+
+    /** Values {@code i .. i+LANES} of the row at {@code base}, widened. */
+    private FloatVector chunk(long base, int i) {
+        int first = i - i % S.length();
+        ShortVector halves = ShortVector.fromMemorySegment(S, data, base + 2L * first, LE);
+        return Simd.halfBitsToFloats(Simd.toInts(halves, SHORT_PARTS == 1 ? 0 : (i - first) / LANES));
     }
 
     /** Rounds each value to the nearest half (ties to even); out-of-range values become infinite. */

@@ -45,78 +45,63 @@ public final class Q4_0Matrix extends WeightMatrix {
         }
     }
 
+    /**
+     * Weights are (q - 8) * d, exact in float (at most 15 significant bits), with the reference's
+     * sign of zero: see {@link TiledMatMul}.
+     */
     @Override
-    public float dot(int row, float[] x, int xOff) {
-        long rowBase = row * rowBytes;
+    protected boolean decodesRows() {
+        return true;
+    }
+
+    @Override
+    protected void decodeRow(int row, float[] out, int off) {
+        long block = row * rowBytes;
         int blocks = cols / BLOCK;
-        FloatVector acc = FloatVector.zero(F);
-        for (int b = 0; b < blocks; b++) {
-            long block = rowBase + (long) b * BLOCK_BYTES;
-            int xBlock = xOff + b * BLOCK;
-            FloatVector blockSum = FloatVector.zero(F);
+        for (int b = 0, o = off; b < blocks; b++, block += BLOCK_BYTES, o += BLOCK) {
+            FloatVector scale = FloatVector.broadcast(F, Simd.half(data, block));
             for (int g = 0; g < HALF; g += GROUP) {
                 ByteVector packed = Simd.loadGroup(data, block + QS + g);
                 ByteVector low = Simd.lowNibbles(packed).sub((byte) 8);
                 ByteVector high = Simd.highNibbles(packed).sub((byte) 8);
                 for (int p = 0; p < PARTS; p++) {
-                    int e = g + p * LANES;
-                    blockSum = Simd.toFloats(low, p).fma(Simd.loadX(x, xBlock + e), blockSum);
-                    blockSum = Simd.toFloats(high, p).fma(Simd.loadX(x, xBlock + HALF + e), blockSum);
+                    Simd.toFloats(low, p).mul(scale).intoArray(out, o + g + p * LANES);
+                    Simd.toFloats(high, p).mul(scale).intoArray(out, o + HALF + g + p * LANES);
                 }
             }
-            acc = blockSum.fma(FloatVector.broadcast(F, Simd.half(data, block)), acc);
         }
-        return Simd.sumLanes(acc);
     }
 
     /**
-     * {@link #dot} for up to four vectors at once: each block's nibbles are widened once and
-     * applied to all four, and each vector gets exactly dot's sequence (block sum from zero, low
-     * then high part per group, times d into its accumulator). With fewer than four vectors the
-     * last one is computed again into the unused slots.
+     * Fused decode and multiply by {@link TiledMatMul}'s contract: each chunk's weights (q-8)*d
+     * (exact) times x into alternating accumulators; low nibbles (values 0..15) first.
      */
     @Override
-    protected boolean accumulateMany(int row, float[] x, int xOff, int xStride, int count, float[] laneSums) {
-        int x0 = xOff;
-        int x1 = xOff + xStride;
-        int x2 = xOff + Math.min(2, count - 1) * xStride;
-        int x3 = xOff + Math.min(3, count - 1) * xStride;
+    public float dot(int row, float[] x, int xOff) {
         long block = row * rowBytes;
         int blocks = cols / BLOCK;
-        FloatVector acc0 = FloatVector.zero(F);
-        FloatVector acc1 = FloatVector.zero(F);
-        FloatVector acc2 = FloatVector.zero(F);
-        FloatVector acc3 = FloatVector.zero(F);
-        for (int b = 0, e = 0; b < blocks; b++, block += BLOCK_BYTES, e += BLOCK) {
-            FloatVector s0 = FloatVector.zero(F);
-            FloatVector s1 = FloatVector.zero(F);
-            FloatVector s2 = FloatVector.zero(F);
-            FloatVector s3 = FloatVector.zero(F);
-            for (int g = 0; g < HALF; g += GROUP) {
-                ByteVector packed = Simd.loadGroup(data, block + QS + g);
-                ByteVector low = Simd.lowNibbles(packed).sub((byte) 8);
-                ByteVector high = Simd.highNibbles(packed).sub((byte) 8);
-                for (int p = 0; p < PARTS; p++) {
-                    FloatVector lo = Simd.toFloats(low, p);
-                    FloatVector hi = Simd.toFloats(high, p);
-                    int at = e + g + p * LANES;
-                    s0 = hi.fma(Simd.loadX(x, x0 + at + HALF), lo.fma(Simd.loadX(x, x0 + at), s0));
-                    s1 = hi.fma(Simd.loadX(x, x1 + at + HALF), lo.fma(Simd.loadX(x, x1 + at), s1));
-                    s2 = hi.fma(Simd.loadX(x, x2 + at + HALF), lo.fma(Simd.loadX(x, x2 + at), s2));
-                    s3 = hi.fma(Simd.loadX(x, x3 + at + HALF), lo.fma(Simd.loadX(x, x3 + at), s3));
-                }
+        FloatVector acc = FloatVector.zero(F);
+        FloatVector other = FloatVector.zero(F);
+        // A block has an even number of chunks, so its chunk pairs go to (acc, other) in turn.
+        for (int b = 0, xb = xOff; b < blocks; b++, block += BLOCK_BYTES, xb += BLOCK) {
+            FloatVector scale = FloatVector.broadcast(F, Simd.half(data, block));
+            for (int e = 0; e < BLOCK; e += 2 * LANES) {
+                acc = chunk(block, e).mul(scale).fma(Simd.loadX(x, xb + e), acc);
+                other = chunk(block, e + LANES).mul(scale).fma(Simd.loadX(x, xb + e + LANES), other);
             }
-            FloatVector d = FloatVector.broadcast(F, Simd.half(data, block));
-            acc0 = s0.fma(d, acc0);
-            acc1 = s1.fma(d, acc1);
-            acc2 = s2.fma(d, acc2);
-            acc3 = s3.fma(d, acc3);
         }
-        acc0.intoArray(laneSums, 0);
-        acc1.intoArray(laneSums, LANES);
-        acc2.intoArray(laneSums, 2 * LANES);
-        acc3.intoArray(laneSums, 3 * LANES);
-        return true;
+        return Simd.sumLanes(acc.add(other));
+    }
+
+    /**
+     * Values {@code e .. e+LANES} of the block as q - 8 in floats: low nibbles for the first 16
+     * values, high ones for the rest ({@code e} folds to a constant once C2 unrolls the caller).
+     */
+    private FloatVector chunk(long block, int e) {
+        int at = e % HALF;
+        ByteVector packed = Simd.loadGroup(data, block + QS + (at - at % GROUP));
+        ByteVector q = e < HALF ? Simd.lowNibbles(packed) : Simd.highNibbles(packed);
+        return Simd.toFloats(q.sub((byte) 8), Simd.PARTS == 1 ? 0 : (at % GROUP) / LANES);
     }
 
     /**

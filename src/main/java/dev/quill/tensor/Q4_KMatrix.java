@@ -52,106 +52,87 @@ public final class Q4_KMatrix extends WeightMatrix {
         }
     }
 
+    /**
+     * Fused decode and multiply by {@link TiledMatMul}'s contract: each chunk's weights
+     * d*scale*q - dmin*min (one rounding) times x into alternating accumulators, a pair's low
+     * sub-block before its high one.
+     */
     @Override
     public float dot(int row, float[] x, int xOff) {
-        long rowBase = row * rowBytes;
+        long block = row * rowBytes;
         int blocks = cols / BLOCK;
-        FloatVector accLow = FloatVector.zero(F);
-        FloatVector accHigh = FloatVector.zero(F);
-        for (int b = 0; b < blocks; b++) {
-            long block = rowBase + (long) b * BLOCK_BYTES;
-            int xBlock = xOff + b * BLOCK;
+        FloatVector acc = FloatVector.zero(F);
+        FloatVector other = FloatVector.zero(F);
+        for (int b = 0, xb = xOff; b < blocks; b++, block += BLOCK_BYTES, xb += BLOCK) {
             float d = Simd.half(data, block);
             float dmin = Simd.half(data, block + DMIN);
             int word2 = data.get(Simd.INT_LE, block + SCALES + 8);
             long scales = KScales.scales(data.get(Simd.INT_LE, block + SCALES), word2);
             long mins = KScales.mins(data.get(Simd.INT_LE, block + SCALES + 4), word2);
-            // Sub-blocks 2*pair (low nibbles) and 2*pair+1 (high nibbles) share 32 bytes; one load
-            // serves both. This body is near the size where C2 stops inlining vector calls (see
-            // Simd), so adding to it needs a look at -XX:+PrintInlining.
+            // Sub-block s uses the low nibbles of its pair's 32 bytes when even, the high ones when
+            // odd. This body is near the size where C2 stops inlining vector calls (see Simd), so
+            // adding to it needs a look at -XX:+PrintInlining.
+            for (int s = 0; s < 8; s++) {
+                FloatVector scale = FloatVector.broadcast(F, d * Simd.byteOf(scales, s));
+                FloatVector min = FloatVector.broadcast(F, -(dmin * Simd.byteOf(mins, s)));
+                int shift = 4 * (s & 1);
+                long bytes = block + QS + 32L * (s >> 1);
+                int xSub = xb + SUB * s;
+                // 32 values: an even number of chunks, whose pairs go to (acc, other) in turn.
+                for (int e = 0; e < SUB; e += 2 * LANES) {
+                    acc = nibbles(bytes, e, shift).fma(scale, min).fma(Simd.loadX(x, xSub + e), acc);
+                    other = nibbles(bytes, e + LANES, shift).fma(scale, min).fma(Simd.loadX(x, xSub + e + LANES), other);
+                }
+            }
+        }
+        return Simd.sumLanes(acc.add(other));
+    }
+
+    /**
+     * Weights are d*scale*q - dmin*min with one rounding (the product is exact), as {@link #dot}
+     * computes them; dot already runs in the contract's order (even sub-blocks in one accumulator,
+     * odd in the other): see {@link TiledMatMul}.
+     */
+    @Override
+    protected boolean decodesRows() {
+        return true;
+    }
+
+    @Override
+    protected void decodeRow(int row, float[] out, int off) {
+        long block = row * rowBytes;
+        int blocks = cols / BLOCK;
+        for (int b = 0, o = off; b < blocks; b++, block += BLOCK_BYTES, o += BLOCK) {
+            float d = Simd.half(data, block);
+            float dmin = Simd.half(data, block + DMIN);
+            int word2 = data.get(Simd.INT_LE, block + SCALES + 8);
+            long scales = KScales.scales(data.get(Simd.INT_LE, block + SCALES), word2);
+            long mins = KScales.mins(data.get(Simd.INT_LE, block + SCALES + 4), word2);
             for (int pair = 0; pair < 4; pair++) {
                 FloatVector scaleLow = FloatVector.broadcast(F, d * Simd.byteOf(scales, 2 * pair));
                 FloatVector minLow = FloatVector.broadcast(F, -(dmin * Simd.byteOf(mins, 2 * pair)));
                 FloatVector scaleHigh = FloatVector.broadcast(F, d * Simd.byteOf(scales, 2 * pair + 1));
                 FloatVector minHigh = FloatVector.broadcast(F, -(dmin * Simd.byteOf(mins, 2 * pair + 1)));
-                int xPair = xBlock + 64 * pair;
+                int pairAt = o + 64 * pair;
                 for (int g = 0; g < 32; g += GROUP) {
                     ByteVector packed = Simd.loadGroup(data, block + QS + 32L * pair + g);
                     ByteVector low = Simd.lowNibbles(packed);
                     ByteVector high = Simd.highNibbles(packed);
                     for (int p = 0; p < PARTS; p++) {
-                        int e = g + p * LANES;
-                        accLow = Simd.toFloats(low, p).fma(scaleLow, minLow)
-                                .fma(Simd.loadX(x, xPair + e), accLow);
-                        accHigh = Simd.toFloats(high, p).fma(scaleHigh, minHigh)
-                                .fma(Simd.loadX(x, xPair + SUB + e), accHigh);
+                        int at = pairAt + g + p * LANES;
+                        Simd.toFloats(low, p).fma(scaleLow, minLow).intoArray(out, at);
+                        Simd.toFloats(high, p).fma(scaleHigh, minHigh).intoArray(out, at + SUB);
                     }
                 }
             }
         }
-        return Simd.sumLanes(accLow.add(accHigh));
     }
 
-    /**
-     * {@link #dot} for up to four vectors at once: each group of nibbles is widened and scaled
-     * once (the same fused scale-and-min as dot), then multiplied into every vector's low and
-     * high accumulators in dot's order. With fewer than four vectors the last one is computed
-     * again into the unused slots.
-     */
-    @Override
-    protected boolean accumulateMany(int row, float[] x, int xOff, int xStride, int count, float[] laneSums) {
-        int x0 = xOff;
-        int x1 = xOff + xStride;
-        int x2 = xOff + Math.min(2, count - 1) * xStride;
-        int x3 = xOff + Math.min(3, count - 1) * xStride;
-        long rowBase = row * rowBytes;
-        int blocks = cols / BLOCK;
-        FloatVector low0 = FloatVector.zero(F);
-        FloatVector low1 = FloatVector.zero(F);
-        FloatVector low2 = FloatVector.zero(F);
-        FloatVector low3 = FloatVector.zero(F);
-        FloatVector high0 = FloatVector.zero(F);
-        FloatVector high1 = FloatVector.zero(F);
-        FloatVector high2 = FloatVector.zero(F);
-        FloatVector high3 = FloatVector.zero(F);
-        for (int b = 0; b < blocks; b++) {
-            long block = rowBase + (long) b * BLOCK_BYTES;
-            float d = Simd.half(data, block);
-            float dmin = Simd.half(data, block + DMIN);
-            int word2 = data.get(Simd.INT_LE, block + SCALES + 8);
-            long scales = KScales.scales(data.get(Simd.INT_LE, block + SCALES), word2);
-            long mins = KScales.mins(data.get(Simd.INT_LE, block + SCALES + 4), word2);
-            for (int pair = 0; pair < 4; pair++) {
-                FloatVector scaleLow = FloatVector.broadcast(F, d * Simd.byteOf(scales, 2 * pair));
-                FloatVector minLow = FloatVector.broadcast(F, -(dmin * Simd.byteOf(mins, 2 * pair)));
-                FloatVector scaleHigh = FloatVector.broadcast(F, d * Simd.byteOf(scales, 2 * pair + 1));
-                FloatVector minHigh = FloatVector.broadcast(F, -(dmin * Simd.byteOf(mins, 2 * pair + 1)));
-                int pairAt = b * BLOCK + 64 * pair;
-                for (int g = 0; g < 32; g += GROUP) {
-                    ByteVector packed = Simd.loadGroup(data, block + QS + 32L * pair + g);
-                    ByteVector lowNibbles = Simd.lowNibbles(packed);
-                    ByteVector highNibbles = Simd.highNibbles(packed);
-                    for (int p = 0; p < PARTS; p++) {
-                        FloatVector wLow = Simd.toFloats(lowNibbles, p).fma(scaleLow, minLow);
-                        FloatVector wHigh = Simd.toFloats(highNibbles, p).fma(scaleHigh, minHigh);
-                        int at = pairAt + g + p * LANES;
-                        low0 = wLow.fma(Simd.loadX(x, x0 + at), low0);
-                        high0 = wHigh.fma(Simd.loadX(x, x0 + at + SUB), high0);
-                        low1 = wLow.fma(Simd.loadX(x, x1 + at), low1);
-                        high1 = wHigh.fma(Simd.loadX(x, x1 + at + SUB), high1);
-                        low2 = wLow.fma(Simd.loadX(x, x2 + at), low2);
-                        high2 = wHigh.fma(Simd.loadX(x, x2 + at + SUB), high2);
-                        low3 = wLow.fma(Simd.loadX(x, x3 + at), low3);
-                        high3 = wHigh.fma(Simd.loadX(x, x3 + at + SUB), high3);
-                    }
-                }
-            }
-        }
-        low0.add(high0).intoArray(laneSums, 0);
-        low1.add(high1).intoArray(laneSums, LANES);
-        low2.add(high2).intoArray(laneSums, 2 * LANES);
-        low3.add(high3).intoArray(laneSums, 3 * LANES);
-        return true;
+    /** Nibbles at {@code shift} (0 or 4) of bytes {@code e .. e+LANES} from {@code bytes}, as floats. */
+    private FloatVector nibbles(long bytes, int e, int shift) {
+        ByteVector packed = Simd.loadGroup(data, bytes + (e - e % GROUP));
+        ByteVector q = Simd.shiftRightInBytes(packed, shift).and((byte) 0x0F);
+        return Simd.toFloats(q, Simd.PARTS == 1 ? 0 : (e % GROUP) / LANES);
     }
 
     /** Per-sub-block min/max fit ({@link KScales#fit}), then q = round((x + min) / step). */

@@ -55,33 +55,66 @@ public final class Q6_KMatrix extends WeightMatrix {
         }
     }
 
+    /** Weights are (d*scale) * q, exact in float (at most 24 significant bits): see {@link TiledMatMul}. */
     @Override
-    public float dot(int row, float[] x, int xOff) {
-        long rowBase = row * rowBytes;
+    protected boolean decodesRows() {
+        return true;
+    }
+
+    @Override
+    protected void decodeRow(int row, float[] out, int off) {
+        long block = row * rowBytes;
         int blocks = cols / BLOCK;
-        FloatVector acc = FloatVector.zero(F);
-        FloatVector other = FloatVector.zero(F);
-        for (int b = 0; b < blocks; b++) {
-            long block = rowBase + (long) b * BLOCK_BYTES;
-            int xBlock = xOff + b * BLOCK;
+        for (int b = 0, o = off; b < blocks; b++, block += BLOCK_BYTES, o += BLOCK) {
             float d = Simd.half(data, block + D);
             for (int half = 0; half < 2; half++) {
                 long scales = data.get(Simd.LONG_LE, block + SCALES + 8L * half);
                 long lowBase = block + 64L * half;
-                int xHalf = xBlock + 128 * half;
+                int outHalf = o + 128 * half;
                 for (int g = 0; g < 32; g += GROUP) {
                     ByteVector highBits = Simd.loadGroup(data, block + QH + 32L * half + g);
-                    // One quarter per iteration, kept rolled: C2 stops inlining vector calls in a
-                    // method whose parsed graph grows too big, and an unrolled body gets there.
                     for (int k = 0; k < 4; k++) {
                         ByteVector lowBytes = Simd.loadGroup(data, lowBase + 32 * (k & 1) + g);
                         ByteVector q = sixBits(lowBytes, 4 * (k >> 1), highBits, 2 * k);
-                        // Quarter k, values g.. of it: sub-block 2k + g/16 of this half; int8 scales.
                         FloatVector scale = FloatVector.broadcast(F, d * (byte) Simd.byteOf(scales, 2 * k + g / SUB));
                         for (int p = 0; p < PARTS; p++) {
-                            acc = Simd.toFloats(q, p).mul(scale).fma(Simd.loadX(x, xHalf + 32 * k + g + p * LANES), acc);
+                            Simd.toFloats(q, p).mul(scale).intoArray(out, outHalf + 32 * k + g + p * LANES);
                         }
-                        // Alternate two accumulators so consecutive fmas do not wait on each other.
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Fused decode and multiply by {@link TiledMatMul}'s contract: quarter by quarter, each chunk's
+     * weights (d*scale)*q (exact) times x into alternating accumulators.
+     */
+    @Override
+    public float dot(int row, float[] x, int xOff) {
+        if (LANES == 16) {
+            return dotSixteenLanes(row, x, xOff);
+        }
+        long block = row * rowBytes;
+        int blocks = cols / BLOCK;
+        FloatVector acc = FloatVector.zero(F);
+        FloatVector other = FloatVector.zero(F);
+        for (int b = 0, xb = xOff; b < blocks; b++, block += BLOCK_BYTES, xb += BLOCK) {
+            float d = Simd.half(data, block + D);
+            for (int half = 0; half < 2; half++) {
+                long scales = data.get(Simd.LONG_LE, block + SCALES + 8L * half);
+                long lowBase = block + 64L * half;
+                long highBase = block + QH + 32L * half;
+                int xHalf = xb + 128 * half;
+                // Kept rolled: C2 stops inlining vector calls in a method whose parsed graph grows
+                // too big, and an unrolled body gets there (see Simd).
+                for (int k = 0; k < 4; k++) {
+                    long lowBytes = lowBase + 32 * (k & 1);
+                    int xQuarter = xHalf + 32 * k;
+                    // Chunks alternate between the accumulators; a quarter has an even number.
+                    for (int e = 0; e < 32; e += LANES) {
+                        FloatVector scale = FloatVector.broadcast(F, d * (byte) Simd.byteOf(scales, 2 * k + e / SUB));
+                        acc = values(lowBytes, highBase, k, e).mul(scale).fma(Simd.loadX(x, xQuarter + e), acc);
                         FloatVector swap = acc;
                         acc = other;
                         other = swap;
@@ -93,68 +126,46 @@ public final class Q6_KMatrix extends WeightMatrix {
     }
 
     /**
-     * {@link #dot} for up to four vectors at once: each quarter's 6-bit values are assembled and
-     * scaled once, then multiplied into every vector's accumulator pair, alternating exactly as
-     * dot does. With fewer than four vectors the last one is computed again into the unused slots.
+     * {@link #dot} for 16 lanes, where a quarter is two chunks: the first chunk of each quarter
+     * (even) goes to one accumulator and the second (odd) to the other, each still in increasing
+     * order, so the high bits of a half load once for all four quarters.
      */
-    @Override
-    protected boolean accumulateMany(int row, float[] x, int xOff, int xStride, int count, float[] laneSums) {
-        int x0 = xOff;
-        int x1 = xOff + xStride;
-        int x2 = xOff + Math.min(2, count - 1) * xStride;
-        int x3 = xOff + Math.min(3, count - 1) * xStride;
-        long rowBase = row * rowBytes;
+    private float dotSixteenLanes(int row, float[] x, int xOff) {
+        long block = row * rowBytes;
         int blocks = cols / BLOCK;
-        FloatVector acc0 = FloatVector.zero(F);
-        FloatVector acc1 = FloatVector.zero(F);
-        FloatVector acc2 = FloatVector.zero(F);
-        FloatVector acc3 = FloatVector.zero(F);
-        FloatVector other0 = FloatVector.zero(F);
-        FloatVector other1 = FloatVector.zero(F);
-        FloatVector other2 = FloatVector.zero(F);
-        FloatVector other3 = FloatVector.zero(F);
-        for (int b = 0; b < blocks; b++) {
-            long block = rowBase + (long) b * BLOCK_BYTES;
+        FloatVector even = FloatVector.zero(F);
+        FloatVector odd = FloatVector.zero(F);
+        for (int b = 0, xb = xOff; b < blocks; b++, block += BLOCK_BYTES, xb += BLOCK) {
             float d = Simd.half(data, block + D);
             for (int half = 0; half < 2; half++) {
                 long scales = data.get(Simd.LONG_LE, block + SCALES + 8L * half);
                 long lowBase = block + 64L * half;
-                int halfAt = b * BLOCK + 128 * half;
-                for (int g = 0; g < 32; g += GROUP) {
-                    ByteVector highBits = Simd.loadGroup(data, block + QH + 32L * half + g);
-                    for (int k = 0; k < 4; k++) {
-                        ByteVector lowBytes = Simd.loadGroup(data, lowBase + 32 * (k & 1) + g);
-                        ByteVector q = sixBits(lowBytes, 4 * (k >> 1), highBits, 2 * k);
-                        FloatVector scale = FloatVector.broadcast(F, d * (byte) Simd.byteOf(scales, 2 * k + g / SUB));
-                        for (int p = 0; p < PARTS; p++) {
-                            FloatVector w = Simd.toFloats(q, p).mul(scale);
-                            int at = halfAt + 32 * k + g + p * LANES;
-                            acc0 = w.fma(Simd.loadX(x, x0 + at), acc0);
-                            acc1 = w.fma(Simd.loadX(x, x1 + at), acc1);
-                            acc2 = w.fma(Simd.loadX(x, x2 + at), acc2);
-                            acc3 = w.fma(Simd.loadX(x, x3 + at), acc3);
-                        }
-                        FloatVector swap0 = acc0;
-                        FloatVector swap1 = acc1;
-                        FloatVector swap2 = acc2;
-                        FloatVector swap3 = acc3;
-                        acc0 = other0;
-                        acc1 = other1;
-                        acc2 = other2;
-                        acc3 = other3;
-                        other0 = swap0;
-                        other1 = swap1;
-                        other2 = swap2;
-                        other3 = swap3;
+                ByteVector highFirst = Simd.loadGroup(data, block + QH + 32L * half);
+                ByteVector highSecond = Simd.loadGroup(data, block + QH + 32L * half + 16);
+                int xHalf = xb + 128 * half;
+                for (int k = 0; k < 4; k++) {
+                    long low = lowBase + 32 * (k & 1);
+                    // Kept rolled: one sixBits in the body keeps it small enough for C2 (see Simd).
+                    for (int j = 0; j < 2; j++) {
+                        ByteVector q = sixBits(Simd.loadGroup(data, low + 16 * j), 4 * (k >> 1),
+                                j == 0 ? highFirst : highSecond, 2 * k);
+                        FloatVector scale = FloatVector.broadcast(F, d * (byte) Simd.byteOf(scales, 2 * k + j));
+                        even = Simd.toFloats(q, 0).mul(scale).fma(Simd.loadX(x, xHalf + 32 * k + 16 * j), even);
+                        FloatVector swap = even;
+                        even = odd;
+                        odd = swap;
                     }
                 }
             }
         }
-        acc0.add(other0).intoArray(laneSums, 0);
-        acc1.add(other1).intoArray(laneSums, LANES);
-        acc2.add(other2).intoArray(laneSums, 2 * LANES);
-        acc3.add(other3).intoArray(laneSums, 3 * LANES);
-        return true;
+        return Simd.sumLanes(even.add(odd));
+    }
+
+    /** Values {@code e .. e+LANES} of quarter {@code k} (6-bit, less 32) as floats. */
+    private FloatVector values(long lowBytes, long highBase, int k, int e) {
+        int g = e - e % GROUP;
+        ByteVector q = sixBits(Simd.loadGroup(data, lowBytes + g), 4 * (k >> 1), Simd.loadGroup(data, highBase + g), 2 * k);
+        return Simd.toFloats(q, Simd.PARTS == 1 ? 0 : (e % GROUP) / LANES);
     }
 
     /**

@@ -84,6 +84,21 @@ final class Simd {
         return fold(fold(fold(fold(v, FOLD_8), FOLD_4), FOLD_2), FOLD_1).lane(0);
     }
 
+    /**
+     * {@link #sumLanes(FloatVector)} of the vector stored at {@code lanes[off ..+LANES)}, bit for
+     * bit, in scalar code: lane 0 of each fold only ever adds lanes below the fold's width, so the
+     * same pairs are added in the same order. Overwrites the stored lanes. For callers that must
+     * stay free of vector code (see the class comment on C2's inlining budget).
+     */
+    static float sumLanes(float[] lanes, int off) {
+        for (int half = LANES / 2; half >= 1; half /= 2) {
+            for (int i = 0; i < half; i++) {
+                lanes[off + i] = lanes[off + i] + lanes[off + i + half];
+            }
+        }
+        return lanes[off];
+    }
+
     /** {@code v} plus {@code v} rearranged by {@code step}; {@code v} when there is no such step. */
     private static FloatVector fold(FloatVector v, VectorShuffle<Float> step) {
         return step == null ? v : v.add(v.rearrange(step));
@@ -105,6 +120,16 @@ final class Simd {
     /** Signed bytes of {@code part} of a group, as floats. */
     static FloatVector toFloats(ByteVector group, int part) {
         return (FloatVector) group.convertShape(VectorOperators.B2F, F, part);
+    }
+
+    /**
+     * Signed bytes {@code e .. e+LANES} of the run at {@code base} as floats ({@code e} a multiple
+     * of {@link #LANES}): one group load and one widening (the part folds to 0 unless groups hold
+     * several float vectors).
+     */
+    static FloatVector bytesAsFloats(MemorySegment seg, long base, int e) {
+        int part = PARTS == 1 ? 0 : (e % GROUP) / LANES;
+        return toFloats(loadGroup(seg, base + (e - e % GROUP)), part);
     }
 
     static ByteVector lowNibbles(ByteVector v) {

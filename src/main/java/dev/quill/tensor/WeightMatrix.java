@@ -116,25 +116,19 @@ public abstract class WeightMatrix {
         });
     }
 
-    /** Vectors that one {@link #accumulateMany} call takes at most. */
-    static final int MANY = 4;
-
     /**
-     * Rows per tile of {@link #matMul}: a tile's weights are read once per group of {@link #MANY}
-     * vectors, and each group's vectors stay in cache across the tile's rows. 16 rows of the
-     * largest rows in use (8192 Q8_0 values, ~8.7 KB) stay well inside L2.
+     * Rows per tile of the fallback {@link #matMul} (types without an exact row decode): a tile's
+     * rows stay in L2 while every vector of the batch passes over them.
      */
     static final int ROW_TILE = 16;
 
-    /** Per thread, where {@link #accumulateMany} leaves its lane sums (allocated once per thread). */
-    private static final ThreadLocal<float[]> LANE_SUMS = ThreadLocal.withInitial(() -> new float[MANY * Simd.LANES]);
-
     /**
      * Batched product for {@code batch} activation vectors: {@code out[b*outStride + r] = row r ·
-     * x[b*xStride ..]}. Rows are split across the pool's threads; each thread walks its rows in
-     * tiles and, per tile, the vectors in groups of {@link #MANY}. The arithmetic for one vector is
-     * exactly that of {@link #dot}, so results do not depend on the batch (its size, or the other
-     * vectors in it).
+     * x[b*xStride ..]}. Rows are split across the pool's threads. Types that decode rows exactly
+     * ({@link #decodesRows}) decode each tile of rows once for the whole batch ({@link
+     * TiledMatMul}); others run {@link #dot} per vector over tiles of rows. Either way the
+     * arithmetic for one vector is exactly that of {@link #dot}, so results do not depend on the
+     * batch (its size, or the other vectors in it).
      */
     public void matMul(float[] x, int xStride, int batch, float[] out, int outStride, ThreadPool pool) {
         if (batch == 1) {
@@ -144,51 +138,38 @@ public abstract class WeightMatrix {
         pool.parallelFor(rows, (from, to) -> matMulRows(x, xStride, batch, out, outStride, from, to));
     }
 
-    /** {@link #matMul} for rows [from, to), on the calling thread; allocates nothing. */
+    /** {@link #matMul} for rows [from, to), on the calling thread; allocates nothing per call. */
     final void matMulRows(float[] x, int xStride, int batch, float[] out, int outStride, int from, int to) {
-        float[] laneSums = LANE_SUMS.get();
+        if (decodesRows()) {
+            TiledMatMul.multiplyRows(this, x, xStride, batch, out, outStride, from, to);
+            return;
+        }
         for (int tile = from; tile < to; tile += ROW_TILE) {
             int tileEnd = Math.min(to, tile + ROW_TILE);
-            for (int b = 0; b < batch; b += MANY) {
-                int count = Math.min(MANY, batch - b);
+            for (int b = 0; b < batch; b++) {
                 for (int r = tile; r < tileEnd; r++) {
-                    dotMany(r, x, b * xStride, xStride, count, out, b * outStride + r, outStride, laneSums);
+                    out[b * outStride + r] = dot(r, x, b * xStride);
                 }
             }
         }
     }
 
     /**
-     * For each {@code i < count} (1 to {@link #MANY}): {@code out[outOff + i*outStride] = dot(row,
-     * x, xOff + i*xStride)}, bit for bit: through {@link #accumulateMany} where the type has it,
-     * else one {@link #dot} per vector. {@code laneSums} holds {@code MANY * Simd.LANES} floats.
+     * Whether this matrix has an exact vectorized row decode ({@link #decodeRow}) and a {@link
+     * #dot} that follows {@link TiledMatMul}'s contract (the values of {@link #dequantizeRow}, bit
+     * for bit, multiplied chunk by chunk into two alternating lane accumulators). Then batches go
+     * through the tiled kernel. False by default.
      */
-    final void dotMany(int row, float[] x, int xOff, int xStride, int count, float[] out, int outOff, int outStride,
-            float[] laneSums) {
-        if (count > 1 && accumulateMany(row, x, xOff, xStride, count, laneSums)) {
-            for (int i = 0; i < count; i++) {
-                out[outOff + i * outStride] = Simd.sumLanes(Simd.loadX(laneSums, i * Simd.LANES));
-            }
-            return;
-        }
-        for (int i = 0; i < count; i++) {
-            out[outOff + i * outStride] = dot(row, x, xOff + i * xStride);
-        }
+    protected boolean decodesRows() {
+        return false;
     }
 
     /**
-     * The multi-vector kernel, for weight types that have one: for each {@code i < count} (2 to
-     * {@link #MANY}), writes to {@code laneSums[i*LANES ..+LANES)} the lane accumulator whose
-     * {@link Simd#sumLanes} is bit for bit {@code dot(row, x, xOff + i*xStride)}, decoding each
-     * weight block once for all the vectors. Returns false when the type has no such kernel (this
-     * default).
-     *
-     * <p>The final lane sums are left to the caller because C2 stops inlining once a method's
-     * graph is big enough (see {@link Simd}): a kernel that also summed four vectors' lanes got
-     * there, and the sums it no longer inlined boxed their vectors.
+     * Fast decode of one row into {@code out[off .. off+cols)}: bit for bit {@link
+     * #dequantizeRow}. Only for types that {@link #decodesRows}.
      */
-    protected boolean accumulateMany(int row, float[] x, int xOff, int xStride, int count, float[] laneSums) {
-        return false;
+    protected void decodeRow(int row, float[] out, int off) {
+        throw new UnsupportedOperationException(type() + " has no fast row decode");
     }
 
     /** Creates the matrix class for {@code type}; unsupported types are refused by name. */

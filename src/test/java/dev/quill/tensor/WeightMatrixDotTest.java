@@ -49,18 +49,23 @@ class WeightMatrixDotTest {
 
     /**
      * Batch invariance: every vector of a batched product gets the bits dot gives it alone, for
-     * batch sizes around and past the kernels' group of four, rows across several tiles and two
-     * threads, odd and even block counts.
+     * batch sizes around and past the tiled kernels' groups of four, rows across several tiles
+     * (with rows left over) and two threads, odd and even block counts.
      */
     @ParameterizedTest
     @MethodSource("types")
     void matMulEqualsPerVectorDotBitForBit(GgmlType type) {
         Random rnd = new Random(100 + type.id());
-        int rows = 2 * WeightMatrix.ROW_TILE + 5;
+        int rows = 69;
         List<String> failures = new ArrayList<>();
         try (ThreadPool pool = new ThreadPool(2)) {
             // An odd and an even number of blocks: some kernels alternate accumulators per block.
-            for (int cols : new int[] {KernelChecks.testCols(type), KernelChecks.testCols(type) + type.blockSize()}) {
+            int cols0 = KernelChecks.testCols(type);
+            // F16's own test width is not whole vectors; 96 takes the tiled path.
+            int[] widths = type.blockSize() <= 32
+                    ? new int[] {cols0, cols0 + type.blockSize(), 96}
+                    : new int[] {cols0, cols0 + type.blockSize()};
+            for (int cols : widths) {
                 WeightMatrix m = WeightMatrix.of(type, KernelChecks.randomMatrix(type, rows, cols, rnd), rows, cols);
                 for (int batch : KernelChecks.BATCHES) {
                     failures.addAll(KernelChecks.checkMatMul(m, batch, rnd, pool));
@@ -71,9 +76,9 @@ class WeightMatrixDotTest {
     }
 
     /**
-     * The multi-vector kernel once C2 has compiled it: a batched product of 13 vectors (three
-     * groups of four and a single) allocates nothing, so no vector is boxed, and the compiled code
-     * still matches dot bit for bit for groups of every size.
+     * The batched product once C2 has compiled it: 13 vectors (three groups of four and one left
+     * over) allocate nothing, so no vector is boxed, and the compiled code still matches dot bit
+     * for bit for every batch size up to 13.
      */
     @ParameterizedTest
     @MethodSource("types")
@@ -96,16 +101,42 @@ class WeightMatrixDotTest {
             allocated = threads.getCurrentThreadAllocatedBytes() - before;
         } while (allocated >= calls && System.nanoTime() < deadline);
         assertTrue(allocated < calls, type + " batched product still allocates " + allocated / calls + " bytes per call");
-        for (int count = 1; count <= WeightMatrix.MANY; count++) {
+        for (int count = 1; count <= batch; count++) {
             float[] many = new float[count * m.rows()];
-            float[] laneSums = new float[WeightMatrix.MANY * Simd.LANES];
+            m.matMulRows(x, xStride, count, many, m.rows(), 0, m.rows());
             for (int r = 0; r < m.rows(); r++) {
-                m.dotMany(r, x, xStride, xStride, count, many, r, m.rows(), laneSums);
                 for (int i = 0; i < count; i++) {
-                    float alone = m.dot(r, x, (1 + i) * xStride);
+                    float alone = m.dot(r, x, i * xStride);
                     assertEquals(Float.floatToRawIntBits(alone), Float.floatToRawIntBits(many[i * m.rows() + r]),
-                            type + " group of " + count + ", vector " + i + ", row " + r);
+                            type + " batch of " + count + ", vector " + i + ", row " + r);
                 }
+            }
+        }
+    }
+
+    /**
+     * The tiled product multiplies what the fast row decode writes, so that decode must give the
+     * reference decode's values bit for bit, for every type that has one.
+     */
+    static GgmlType[] decodingTypes() {
+        return new GgmlType[] {GgmlType.F16, GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K};
+    }
+
+    @ParameterizedTest
+    @MethodSource("decodingTypes")
+    void fastRowDecodeEqualsReferenceDecodeBitForBit(GgmlType type) {
+        Random rnd = new Random(300 + type.id());
+        int cols = type.blockSize() == 1 ? 128 : KernelChecks.testCols(type);
+        WeightMatrix m = WeightMatrix.of(type, KernelChecks.randomMatrix(type, 7, cols, rnd), 7, cols);
+        assertTrue(m.decodesRows(), type + " should take the tiled batched path");
+        float[] fast = new float[cols + 3];
+        float[] reference = new float[cols + 3];
+        for (int r = 0; r < m.rows(); r++) {
+            m.decodeRow(r, fast, 3);
+            m.dequantizeRow(r, reference, 3);
+            for (int i = 0; i < cols; i++) {
+                assertEquals(Float.floatToRawIntBits(reference[3 + i]), Float.floatToRawIntBits(fast[3 + i]),
+                        type + " row " + r + " value " + i);
             }
         }
     }
