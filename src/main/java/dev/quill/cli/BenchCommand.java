@@ -92,8 +92,10 @@ final class BenchCommand implements Quill.Command {
             double bw = bandwidths.get(i);
             double ceiling = bw / r.bytesPerToken();
             double efficiency = r.decode().median() / ceiling;
-            out.printf(Locale.ROOT, "%7d %6d %22s %22s %10.1f %9.1f %10.0f%% %8d%n", r.settings().threads(), r.settings().depth(),
-                    rate(r.prefill()), rate(r.decode()), bw / 1e9, ceiling, efficiency * 100, r.residentBytes() >> 20);
+            // Without a bandwidth measurement (--no-bandwidth) the three derived figures are unknown.
+            out.printf(Locale.ROOT, "%7d %6d %22s %22s %10s %9s %11s %8d%n", r.settings().threads(), r.settings().depth(),
+                    rate(r.prefill()), rate(r.decode()), cell(bw / 1e9, "%.1f"), cell(ceiling, "%.1f"),
+                    cell(efficiency * 100, "%.0f%%"), r.residentBytes() >> 20);
             if (i > 0) {
                 json.append(',');
             }
@@ -101,14 +103,25 @@ final class BenchCommand implements Quill.Command {
                     "{\"threads\":%d,\"depth\":%d,\"prompt_tokens\":%d,\"gen_tokens\":%d,\"repeat\":%d,"
                             + "\"prefill_tps\":%.2f,\"prefill_min\":%.2f,\"prefill_max\":%.2f,"
                             + "\"decode_tps\":%.2f,\"decode_min\":%.2f,\"decode_max\":%.2f,"
-                            + "\"read_gbps\":%.2f,\"bytes_per_token\":%d,\"decode_ceiling_tps\":%.2f,\"efficiency\":%.3f,"
+                            + "\"read_gbps\":%s,\"bytes_per_token\":%d,\"decode_ceiling_tps\":%s,\"efficiency\":%s,"
                             + "\"load_s\":%.3f,\"rss_bytes\":%d,\"kv_bytes\":%d}",
                     r.settings().threads(), r.settings().depth(), r.settings().promptTokens(), r.settings().genTokens(),
                     r.settings().repeat(), r.prefill().median(), r.prefill().min(), r.prefill().max(), r.decode().median(),
-                    r.decode().min(), r.decode().max(), bw / 1e9, r.bytesPerToken(), ceiling, efficiency, r.loadSeconds(),
+                    r.decode().min(), r.decode().max(), jsonNumber(bw / 1e9, "%.2f"), r.bytesPerToken(),
+                    jsonNumber(ceiling, "%.2f"), jsonNumber(efficiency, "%.3f"), r.loadSeconds(),
                     r.residentBytes(), r.kvBytes()));
         }
         out.println(json.append("]}"));
+    }
+
+    /** A table cell: the formatted value, or "-" when it was not measured. */
+    private static String cell(double value, String format) {
+        return Double.isFinite(value) ? String.format(Locale.ROOT, format, value) : "-";
+    }
+
+    /** A JSON number, or null when it was not measured (JSON has no NaN). */
+    private static String jsonNumber(double value, String format) {
+        return Double.isFinite(value) ? String.format(Locale.ROOT, format, value) : "null";
     }
 
     private static String rate(Benchmark.Rate r) {

@@ -24,6 +24,12 @@ final class TiledMatMul {
     private TiledMatMul() {
     }
 
+    /**
+     * The smallest batch worth decoding a tile for: below it, decoding to memory and reading back
+     * costs more than each vector's fused dot decoding in registers.
+     */
+    static final int MIN_BATCH = 4;
+
     /** Rows and vectors of the main kernel. */
     private static final int ROWS = 3;
     private static final int VECTORS = 4;

@@ -140,7 +140,7 @@ public abstract class WeightMatrix {
 
     /** {@link #matMul} for rows [from, to), on the calling thread; allocates nothing per call. */
     final void matMulRows(float[] x, int xStride, int batch, float[] out, int outStride, int from, int to) {
-        if (decodesRows()) {
+        if (decodesRows() && batch >= TiledMatMul.MIN_BATCH) {
             TiledMatMul.multiplyRows(this, x, xStride, batch, out, outStride, from, to);
             return;
         }

@@ -31,6 +31,25 @@ class QuillCommandTest {
         assertTrue(o.err().matches("(?s).*\\[prompt: 5 tokens, .* tok/s \\| generated: 40 tokens, .* tok/s \\| finish: length]\\s*"), o.err());
     }
 
+    /**
+     * The bench's JSON line is for scripts, so it must parse: without a bandwidth measurement the
+     * figures derived from it are null, not NaN (which no JSON parser accepts).
+     */
+    @Test
+    void benchWithoutBandwidthPrintsATableAndValidJson() throws Exception {
+        String model = SharedData.model("stories260K.gguf").toString();
+        Outcome o = quill("bench", "--model", model, "--threads", "1", "--prompt-tokens", "8", "--gen-tokens", "8",
+                "--repeat", "1", "--no-bandwidth");
+        assertEquals(0, o.status(), o.err());
+        String jsonLine = o.out().lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow();
+        com.fasterxml.jackson.databind.JsonNode result = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(jsonLine).get("results").get(0);
+        assertTrue(result.get("read_gbps").isNull(), jsonLine);
+        assertTrue(result.get("efficiency").isNull(), jsonLine);
+        assertTrue(result.get("decode_tps").asDouble() > 0, jsonLine);
+        assertTrue(o.out().lines().anyMatch(l -> l.matches("\\s+1\\s+0\\s+.*\\s+-\\s+-\\s+-\\s+\\d+")), o.out());
+    }
+
     @Test
     void inspectPrintsMetadataAndTensors() {
         Outcome o = quill("inspect", SharedData.model("micro-qwen2-q8_0.gguf").toString());
