@@ -38,13 +38,13 @@ public final class F16Matrix extends WeightMatrix {
     }
 
     @Override
-    protected void decodeRow(int row, float[] out, int off) {
+    protected void decodeRange(int row, int first, int count, float[] out, int off) {
         long base = row * rowBytes;
         int step = S.length();
-        for (int i = 0; i < cols; i += step) {
+        for (int i = first; i < first + count; i += step) {
             ShortVector halves = ShortVector.fromMemorySegment(S, data, base + 2L * i, LE);
             for (int p = 0; p < SHORT_PARTS; p++) {
-                Simd.halfBitsToFloats(Simd.toInts(halves, p)).intoArray(out, off + i + p * LANES);
+                Simd.halfBitsToFloats(Simd.toInts(halves, p)).intoArray(out, off + i - first + p * LANES);
             }
         }
     }

@@ -62,9 +62,9 @@ public final class Q6_KMatrix extends WeightMatrix {
     }
 
     @Override
-    protected void decodeRow(int row, float[] out, int off) {
-        long block = row * rowBytes;
-        int blocks = cols / BLOCK;
+    protected void decodeRange(int row, int first, int count, float[] out, int off) {
+        long block = row * rowBytes + (long) (first / BLOCK) * BLOCK_BYTES;
+        int blocks = count / BLOCK;
         for (int b = 0, o = off; b < blocks; b++, block += BLOCK_BYTES, o += BLOCK) {
             float d = Simd.half(data, block + D);
             for (int half = 0; half < 2; half++) {

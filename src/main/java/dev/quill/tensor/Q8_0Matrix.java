@@ -49,9 +49,9 @@ public final class Q8_0Matrix extends WeightMatrix {
     }
 
     @Override
-    protected void decodeRow(int row, float[] out, int off) {
-        long block = row * rowBytes;
-        int blocks = cols / BLOCK;
+    protected void decodeRange(int row, int first, int count, float[] out, int off) {
+        long block = row * rowBytes + (long) (first / BLOCK) * BLOCK_BYTES;
+        int blocks = count / BLOCK;
         for (int b = 0, o = off; b < blocks; b++, block += BLOCK_BYTES, o += BLOCK) {
             FloatVector scale = FloatVector.broadcast(F, Simd.half(data, block));
             for (int g = 0; g < BLOCK; g += GROUP) {

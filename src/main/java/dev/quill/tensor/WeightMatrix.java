@@ -164,11 +164,17 @@ public abstract class WeightMatrix {
         return false;
     }
 
+    /** Fast decode of one whole row into {@code out[off .. off+cols)}; see {@link #decodeRange}. */
+    final void decodeRow(int row, float[] out, int off) {
+        decodeRange(row, 0, cols, out, off);
+    }
+
     /**
-     * Fast decode of one row into {@code out[off .. off+cols)}: bit for bit {@link
-     * #dequantizeRow}. Only for types that {@link #decodesRows}.
+     * Fast decode of values {@code [first, first+count)} of a row (whole blocks, and whole short
+     * vectors for F16) into {@code out[off ..]}: bit for bit {@link #dequantizeRow}. Only for types
+     * that {@link #decodesRows}.
      */
-    protected void decodeRow(int row, float[] out, int off) {
+    protected void decodeRange(int row, int first, int count, float[] out, int off) {
         throw new UnsupportedOperationException(type() + " has no fast row decode");
     }
 
