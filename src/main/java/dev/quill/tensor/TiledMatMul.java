@@ -84,6 +84,30 @@ final class TiledMatMul {
     }
 
     /**
+     * One row with one vector by the contract, decoding the row to memory first: for types whose
+     * decode is a cheap conversion (F16), so a fused dot would gain nothing.
+     */
+    static float dotRow(WeightMatrix m, int row, float[] x, int xOff) {
+        Scratch scratch = SCRATCH.get();
+        if (scratch.tile.length < m.cols()) {
+            scratch.tile = new float[Math.max(ROWS * m.cols(), scratch.tile.length)];
+        }
+        m.decodeRow(row, scratch.tile, 0);
+        return dot(scratch.tile, 0, x, xOff, m.cols());
+    }
+
+    /** One decoded row with one vector, by the contract. */
+    static float dot(float[] w, int wOff, float[] x, int xOff, int cols) {
+        FloatVector even = FloatVector.zero(F);
+        FloatVector odd = FloatVector.zero(F);
+        for (int c = 0; c < cols; c += 2 * LANES) {
+            even = Simd.loadX(w, wOff + c).fma(Simd.loadX(x, xOff + c), even);
+            odd = Simd.loadX(w, wOff + c + LANES).fma(Simd.loadX(x, xOff + c + LANES), odd);
+        }
+        return Simd.sumLanes(even.add(odd));
+    }
+
+    /**
      * Sums the lanes a kernel left for {@link #ROWS} rows by {@code vectors} vectors into {@code
      * out[at + v*outStride + i]}. Scalar code with the vector code's bits (see {@link
      * Simd#sumLanes(float[], int)}): C2 inlines this into the row loop, and vector calls there
