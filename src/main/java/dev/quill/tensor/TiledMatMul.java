@@ -77,10 +77,27 @@ final class TiledMatMul {
             }
         }
         for (; r < to; r++) {
+            m.decodeRow(r, tile, 0);
             for (int b = 0; b < batch; b++) {
-                out[b * outStride + r] = m.dot(r, x, b * xStride);
+                rowTimesVector(tile, cols, x, b * xStride, laneSums);
+                out[b * outStride + r] = Simd.sumLanes(laneSums, 0);
             }
         }
+    }
+
+    /**
+     * A decoded row times one vector by the contract, leaving {@code even + odd} at {@code
+     * laneSums[0 ..]}. Not the type's fused dot: C2 would inline that (large, and different per
+     * type) into the row loop, past the size where it stops inlining vector calls.
+     */
+    private static void rowTimesVector(float[] w, int cols, float[] x, int x0, float[] laneSums) {
+        FloatVector even = FloatVector.zero(F);
+        FloatVector odd = FloatVector.zero(F);
+        for (int c = 0; c < cols; c += 2 * LANES) {
+            even = Simd.loadX(w, c).fma(Simd.loadX(x, x0 + c), even);
+            odd = Simd.loadX(w, c + LANES).fma(Simd.loadX(x, x0 + c + LANES), odd);
+        }
+        even.add(odd).intoArray(laneSums, 0);
     }
 
     /**
@@ -93,19 +110,10 @@ final class TiledMatMul {
             scratch.tile = new float[Math.max(ROWS * m.cols(), scratch.tile.length)];
         }
         m.decodeRow(row, scratch.tile, 0);
-        return dot(scratch.tile, 0, x, xOff, m.cols());
+        rowTimesVector(scratch.tile, m.cols(), x, xOff, scratch.laneSums);
+        return Simd.sumLanes(scratch.laneSums, 0);
     }
 
-    /** One decoded row with one vector, by the contract. */
-    static float dot(float[] w, int wOff, float[] x, int xOff, int cols) {
-        FloatVector even = FloatVector.zero(F);
-        FloatVector odd = FloatVector.zero(F);
-        for (int c = 0; c < cols; c += 2 * LANES) {
-            even = Simd.loadX(w, wOff + c).fma(Simd.loadX(x, xOff + c), even);
-            odd = Simd.loadX(w, wOff + c + LANES).fma(Simd.loadX(x, xOff + c + LANES), odd);
-        }
-        return Simd.sumLanes(even.add(odd));
-    }
 
     /**
      * Sums the lanes a kernel left for {@link #ROWS} rows by {@code vectors} vectors into {@code
