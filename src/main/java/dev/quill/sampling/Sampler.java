@@ -1,5 +1,6 @@
 package dev.quill.sampling;
 
+import dev.quill.tensor.FastExp;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;

@@ -1,4 +1,4 @@
-package dev.quill.sampling;
+package dev.quill.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
