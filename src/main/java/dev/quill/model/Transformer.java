@@ -255,28 +255,40 @@ public final class Transformer {
 
         int headDim = c.headDim();
         int group = c.headCount() / c.headCountKv();
-        pool.parallelFor(c.headCount(), (h0, h1) -> {
-            for (int h = h0; h < h1; h++) {
-                int kvHead = (h / group) * headDim;
-                int scoreOff = h * maxContext;
+        // Split by KV head, and walk each position once for all the query heads that share it:
+        // its keys and values are read from memory once per layer, not once per query head (at
+        // 2,000 positions a KV head's cache no longer fits in L2). Each head's arithmetic is
+        // unchanged: the same dot per position, the same order of additions.
+        pool.parallelFor(c.headCountKv(), (g0, g1) -> {
+            for (int g = g0; g < g1; g++) {
+                int kvHead = g * headDim;
+                int firstHead = g * group;
                 for (int b = 0; b < n; b++) {
                     KvCache cache = rowCache[b];
                     KvPagePool pages = cache.pool();
                     int kBase = pages.keyOffset(l, 0) + kvHead;
                     int vBase = pages.valueOffset(l, 0) + kvHead;
                     int positions = rowPos[b] + 1;
-                    int qOff = b * qDim + h * headDim;
+                    int qRow = b * qDim;
                     for (int t = 0; t < positions; t++) {
-                        int slot = (t & (KvPagePool.PAGE_TOKENS - 1)) * kvDim;
-                        scores[scoreOff + t] = FloatOps.dot(q, qOff, cache.page(t), kBase + slot, headDim) * attentionScale;
+                        float[] page = cache.page(t);
+                        int key = kBase + (t & (KvPagePool.PAGE_TOKENS - 1)) * kvDim;
+                        for (int h = firstHead; h < firstHead + group; h++) {
+                            scores[h * maxContext + t] = FloatOps.dot(q, qRow + h * headDim, page, key, headDim) * attentionScale;
+                        }
                     }
-                    FloatOps.softmax(scores, scoreOff, positions);
-                    FloatOps.roundToHalf(scores, scoreOff, positions);
-                    int outOff = b * qDim + h * headDim;
-                    java.util.Arrays.fill(attentionOut, outOff, outOff + headDim, 0f);
+                    for (int h = firstHead; h < firstHead + group; h++) {
+                        FloatOps.softmax(scores, h * maxContext, positions);
+                        FloatOps.roundToHalf(scores, h * maxContext, positions);
+                        int outOff = qRow + h * headDim;
+                        java.util.Arrays.fill(attentionOut, outOff, outOff + headDim, 0f);
+                    }
                     for (int t = 0; t < positions; t++) {
-                        int slot = (t & (KvPagePool.PAGE_TOKENS - 1)) * kvDim;
-                        FloatOps.axpy(scores[scoreOff + t], cache.page(t), vBase + slot, attentionOut, outOff, headDim);
+                        float[] page = cache.page(t);
+                        int value = vBase + (t & (KvPagePool.PAGE_TOKENS - 1)) * kvDim;
+                        for (int h = firstHead; h < firstHead + group; h++) {
+                            FloatOps.axpy(scores[h * maxContext + t], page, value, attentionOut, qRow + h * headDim, headDim);
+                        }
                     }
                 }
             }
