@@ -181,7 +181,16 @@ public final class LoadTest {
         }
         long sent = System.nanoTime();
         try {
-            HttpResponse<Stream<String>> response = http.send(request.build(), HttpResponse.BodyHandlers.ofLines());
+            HttpResponse<Stream<String>> response;
+            try {
+                response = http.send(request.build(), HttpResponse.BodyHandlers.ofLines());
+            } catch (IOException staleConnection) {
+                // A pooled keep-alive connection the server has just closed fails before any byte
+                // of a response arrives; clients resend then (the JDK does so only for GETs). A
+                // second failure, or one after the response began, counts as an error.
+                sent = System.nanoTime();
+                response = http.send(request.build(), HttpResponse.BodyHandlers.ofLines());
+            }
             if (response.statusCode() != 200) {
                 String text = response.body().reduce("", (a, b) -> a + b);
                 errors.computeIfAbsent(response.statusCode() + " " + errorCode(text), k -> new AtomicLong()).incrementAndGet();
