@@ -10,7 +10,6 @@ import static dev.quill.tensor.Simd.SHORT_PARTS;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorOperators;
 
 /** IEEE 754 half-precision values, little-endian. */
 public final class F16Matrix extends WeightMatrix {

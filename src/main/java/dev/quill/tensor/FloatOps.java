@@ -1,7 +1,6 @@
 package dev.quill.tensor;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /** Vectorized float-array primitives used by the forward pass (norms, attention, activations). */

@@ -37,7 +37,7 @@ class PreTokenizerTest {
 
     private static List<String> inputs() throws IOException {
         List<String> inputs = new ArrayList<>(TRICKY);
-        inputs.addAll(TokenizerConformanceTest.splitInputs(Files.readString(
+        inputs.addAll(SharedData.splitTokenizerInputs(Files.readString(
                 SharedData.require("conformance/tokenizer/ggml-vocab-llama3.gguf.inp"), StandardCharsets.UTF_8)));
         return inputs;
     }

@@ -32,7 +32,7 @@ class ReferenceTokenizerTest {
     @Test
     void r50kReproducesLlamaCppsGpt2TestVectors() throws IOException {
         Path gguf = SharedData.require("conformance/tokenizer/ggml-vocab-gpt-2.gguf");
-        List<String> inputs = TokenizerConformanceTest.splitInputs(Files.readString(Path.of(gguf + ".inp"), StandardCharsets.UTF_8));
+        List<String> inputs = SharedData.splitTokenizerInputs(Files.readString(Path.of(gguf + ".inp"), StandardCharsets.UTF_8));
         List<String> outputs = Files.readAllLines(Path.of(gguf + ".out"), StandardCharsets.UTF_8);
         assertEquals(outputs.size(), inputs.size());
         Tokenizer gguf2 = SharedTokenizers.conformanceVocab("gpt-2");

@@ -24,13 +24,12 @@ import java.util.stream.Stream;
  * tokens not parsed), and decode back to the input.
  */
 class TokenizerConformanceTest {
-    private static final String SEPARATOR = "\n__ggml_vocab_test__\n";
 
     static Stream<Arguments> cases() throws IOException {
         List<Arguments> cases = new ArrayList<>();
         for (String vocab : List.of("llama3", "gpt-2", "llama-spm")) {
             Path gguf = SharedData.require("conformance/tokenizer/ggml-vocab-" + vocab + ".gguf");
-            List<String> inputs = splitInputs(Files.readString(Path.of(gguf + ".inp"), StandardCharsets.UTF_8));
+            List<String> inputs = SharedData.splitTokenizerInputs(Files.readString(Path.of(gguf + ".inp"), StandardCharsets.UTF_8));
             List<String> outputs = Files.readAllLines(Path.of(gguf + ".out"), StandardCharsets.UTF_8);
             assertEquals(outputs.size(), inputs.size(), vocab + ": .inp and .out disagree on the number of tests");
             for (int i = 0; i < inputs.size(); i++) {
@@ -42,22 +41,6 @@ class TokenizerConformanceTest {
             }
         }
         return cases.stream();
-    }
-
-    /** As test-tokenizer-0.cpp: inputs are separated by "\n__ggml_vocab_test__\n", the last one ends with it. */
-    static List<String> splitInputs(String raw) {
-        List<String> inputs = new ArrayList<>();
-        int pos = 0;
-        while (pos < raw.length()) {
-            int next = raw.indexOf(SEPARATOR, pos);
-            if (next < 0) {
-                inputs.add(raw.substring(pos));
-                break;
-            }
-            inputs.add(raw.substring(pos, next));
-            pos = next + SEPARATOR.length();
-        }
-        return inputs;
     }
 
     static String visible(String s) {

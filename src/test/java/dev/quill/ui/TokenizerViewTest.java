@@ -34,7 +34,6 @@ import org.openqa.selenium.WebElement;
 @QuarkusTest
 @TestProfile(UiTestProfile.class)
 class TokenizerViewTest extends BrowserTestSupport {
-    private static final String SEPARATOR = "\n__ggml_vocab_test__\n";
 
     @BeforeEach
     void freshInspector() {
@@ -108,7 +107,7 @@ class TokenizerViewTest extends BrowserTestSupport {
         }
         for (var v : vectors.entrySet()) {
             Path gguf = SharedData.require("conformance/tokenizer/ggml-vocab-" + v.getValue() + ".gguf");
-            List<String> inputs = split(Files.readString(Path.of(gguf + ".inp"), StandardCharsets.UTF_8));
+            List<String> inputs = SharedData.splitTokenizerInputs(Files.readString(Path.of(gguf + ".inp"), StandardCharsets.UTF_8));
             List<String> outputs = Files.readAllLines(Path.of(gguf + ".out"), StandardCharsets.UTF_8);
             for (int i = 0; i < inputs.size(); i++) {
                 if (!inputs.get(i).isEmpty()) {
@@ -193,20 +192,5 @@ class TokenizerViewTest extends BrowserTestSupport {
 
     private static String visibleText(String s) {
         return '"' + s.replace("\n", "\\n").replace("\t", "\\t") + '"';
-    }
-
-    private static List<String> split(String raw) {
-        List<String> inputs = new ArrayList<>();
-        int pos = 0;
-        while (pos < raw.length()) {
-            int next = raw.indexOf(SEPARATOR, pos);
-            if (next < 0) {
-                inputs.add(raw.substring(pos));
-                break;
-            }
-            inputs.add(raw.substring(pos, next));
-            pos = next + SEPARATOR.length();
-        }
-        return inputs;
     }
 }

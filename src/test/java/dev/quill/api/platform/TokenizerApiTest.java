@@ -35,7 +35,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(ServerTestProfile.class)
 class TokenizerApiTest {
-    private static final String SEPARATOR = "\n__ggml_vocab_test__\n";
 
     @TestHTTPResource("/")
     URI root;
@@ -99,7 +98,7 @@ class TokenizerApiTest {
                 "ggml-vocab-llama-spm", "llama-spm", "r50k_base", "gpt-2");
         for (var e : vectors.entrySet()) {
             Path gguf = SharedData.require("conformance/tokenizer/ggml-vocab-" + e.getValue() + ".gguf");
-            List<String> inputs = split(Files.readString(Path.of(gguf + ".inp"), StandardCharsets.UTF_8));
+            List<String> inputs = SharedData.splitTokenizerInputs(Files.readString(Path.of(gguf + ".inp"), StandardCharsets.UTF_8));
             List<String> outputs = Files.readAllLines(Path.of(gguf + ".out"), StandardCharsets.UTF_8);
             for (int i = 0; i < inputs.size(); i++) {
                 String expected = "[" + outputs.get(i).strip().replace(' ', ',') + "]";
@@ -169,20 +168,5 @@ class TokenizerApiTest {
 
         // and the server still answers a good request
         assertEquals(200, http.post("/api/tokenize", body("{'tokenizer':'o200k_base','content':'fine'}")).statusCode());
-    }
-
-    private static List<String> split(String raw) {
-        List<String> inputs = new ArrayList<>();
-        int pos = 0;
-        while (pos < raw.length()) {
-            int next = raw.indexOf(SEPARATOR, pos);
-            if (next < 0) {
-                inputs.add(raw.substring(pos));
-                break;
-            }
-            inputs.add(raw.substring(pos, next));
-            pos = next + SEPARATOR.length();
-        }
-        return inputs;
     }
 }
