@@ -33,6 +33,8 @@ public final class Sequence {
     private final StringBuilder text = new StringBuilder();
     /** Prompt then generated tokens: what the KV cache holds, position by position. */
     private final int[] tokens;
+    /** The request's end tokens, unboxed: checking a token against the set would box it. */
+    private final int[] endTokens;
     private final long createdNanos = System.nanoTime();
     private long firstLogitsNanos;
     private int generated;
@@ -63,7 +65,17 @@ public final class Sequence {
         this.stops = new StopStringMatcher(request.stop());
         this.constraint = request.constraint() == null ? null : request.constraint().start();
         this.tokens = new int[targetLength()];
+        this.endTokens = request.endTokens().stream().mapToInt(Integer::intValue).toArray();
         System.arraycopy(prompt, 0, tokens, 0, prompt.length);
+    }
+
+    private boolean isEndToken(int token) {
+        for (int end : endTokens) {
+            if (end == token) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public GenerationRequest request() {
@@ -123,7 +135,7 @@ public final class Sequence {
         if (constraint != null) {
             constraint.accept(token);
         }
-        if (tokenizer.isEndOfGeneration(token) || (!request.endTokens().isEmpty() && request.endTokens().contains(token))) {
+        if (tokenizer.isEndOfGeneration(token) || isEndToken(token)) {
             finishReason = FinishReason.STOP;
             return false;
         }

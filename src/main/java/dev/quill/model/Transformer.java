@@ -2,6 +2,7 @@ package dev.quill.model;
 
 import dev.quill.tensor.ActivationFormat;
 import dev.quill.tensor.FloatOps;
+import dev.quill.tensor.MatrixProduct;
 import dev.quill.tensor.ThreadPool;
 import dev.quill.tensor.WeightMatrix;
 
@@ -42,6 +43,12 @@ public final class Transformer {
     private final KvCache[] rowCache;
     private final int[] rowPos;
     private final int[] rowToken;
+    /** The pool's bodies, made once: a capturing lambda per call would allocate on every step. */
+    private final MatrixProduct product = new MatrixProduct();
+    private final ThreadPool.RangeBody attendKvHeads = this::attendKvHeads;
+    /** Arguments of the attention loop under way (read by {@link #attendKvHeads}). */
+    private int attentionLayer;
+    private int attentionRows;
 
     public Transformer(ModelConfig config, ModelWeights weights, ThreadPool pool, int maxBatch, int maxContext) {
         if (maxBatch < 1) {
@@ -151,7 +158,7 @@ public final class Transformer {
             for (int i = 0; i < logitRowCount; i++) {
                 FloatOps.rmsNorm(x, logitRows[i] * dim, w.outputNorm(), c.rmsNormEpsilon(), xb, i * dim, dim);
             }
-            w.output().matMul(input(w.output(), xb, logitRowCount, dim), dim, logitRowCount, logits, c.vocabSize(), pool);
+            product.matMul(w.output(), input(w.output(), xb, logitRowCount, dim), dim, logitRowCount, logits, c.vocabSize(), pool);
         }
         java.util.Arrays.fill(rowCache, 0, n, null);
     }
@@ -203,7 +210,7 @@ public final class Transformer {
         }
         if (layer.fusedQkv()) {
             int rows = qDim + 2 * kvDim;
-            layer.qkv().matMul(input(layer.qkv(), xb, n, dim), dim, n, qkv, rows, pool);
+            product.matMul(layer.qkv(), input(layer.qkv(), xb, n, dim), dim, n, qkv, rows, pool);
             for (int b = 0; b < n; b++) {
                 System.arraycopy(qkv, b * rows, q, b * qDim, qDim);
                 System.arraycopy(qkv, b * rows + qDim, k, b * kvDim, kvDim);
@@ -212,11 +219,11 @@ public final class Transformer {
         } else {
             // Each conversion may overwrite the shared buffer, so reuse only the latest one.
             float[] inQ = input(layer.wq(), xb, n, dim);
-            layer.wq().matMul(inQ, dim, n, q, qDim, pool);
+            product.matMul(layer.wq(), inQ, dim, n, q, qDim, pool);
             float[] inK = sameFormat(layer.wq(), layer.wk()) ? inQ : input(layer.wk(), xb, n, dim);
-            layer.wk().matMul(inK, dim, n, k, kvDim, pool);
+            product.matMul(layer.wk(), inK, dim, n, k, kvDim, pool);
             float[] inV = sameFormat(layer.wk(), layer.wv()) ? inK : input(layer.wv(), xb, n, dim);
-            layer.wv().matMul(inV, dim, n, v, kvDim, pool);
+            product.matMul(layer.wv(), inV, dim, n, v, kvDim, pool);
         }
         for (int b = 0; b < n; b++) {
             if (layer.bq() != null) {
@@ -253,48 +260,59 @@ public final class Transformer {
             FloatOps.roundToHalf(page, vOff, kvDim);
         }
 
+        attentionLayer = l;
+        attentionRows = n;
+        pool.parallelFor(c.headCountKv(), attendKvHeads);
+        product.matMul(layer.wo(), input(layer.wo(), attentionOut, n, qDim), qDim, n, xb2, dim, pool);
+        FloatOps.add(xb2, 0, x, 0, n * dim);
+    }
+
+    /**
+     * Attention output of KV heads [g0, g1) for every row of the step. Split by KV head, each
+     * position is walked once for all the query heads that share it: its keys and values are read
+     * from memory once per layer, not once per query head (at 2,000 positions a KV head's cache no
+     * longer fits in L2). Each head's arithmetic is unchanged: the same dot per position, the same
+     * order of additions.
+     */
+    private void attendKvHeads(int g0, int g1) {
+        int l = attentionLayer;
+        int n = attentionRows;
         int headDim = c.headDim();
         int group = c.headCount() / c.headCountKv();
-        // Split by KV head, and walk each position once for all the query heads that share it:
-        // its keys and values are read from memory once per layer, not once per query head (at
-        // 2,000 positions a KV head's cache no longer fits in L2). Each head's arithmetic is
-        // unchanged: the same dot per position, the same order of additions.
-        pool.parallelFor(c.headCountKv(), (g0, g1) -> {
-            for (int g = g0; g < g1; g++) {
-                int kvHead = g * headDim;
-                int firstHead = g * group;
-                for (int b = 0; b < n; b++) {
-                    KvCache cache = rowCache[b];
-                    KvPagePool pages = cache.pool();
-                    int kBase = pages.keyOffset(l, 0) + kvHead;
-                    int vBase = pages.valueOffset(l, 0) + kvHead;
-                    int positions = rowPos[b] + 1;
-                    int qRow = b * qDim;
-                    for (int t = 0; t < positions; t++) {
-                        float[] page = cache.page(t);
-                        int key = kBase + (t & (KvPagePool.PAGE_TOKENS - 1)) * kvDim;
-                        for (int h = firstHead; h < firstHead + group; h++) {
-                            scores[h * maxContext + t] = FloatOps.dot(q, qRow + h * headDim, page, key, headDim) * attentionScale;
-                        }
-                    }
+        int qDim = c.qDim();
+        int kvDim = c.kvDim();
+        for (int g = g0; g < g1; g++) {
+            int kvHead = g * headDim;
+            int firstHead = g * group;
+            for (int b = 0; b < n; b++) {
+                KvCache cache = rowCache[b];
+                KvPagePool pages = cache.pool();
+                int kBase = pages.keyOffset(l, 0) + kvHead;
+                int vBase = pages.valueOffset(l, 0) + kvHead;
+                int positions = rowPos[b] + 1;
+                int qRow = b * qDim;
+                for (int t = 0; t < positions; t++) {
+                    float[] page = cache.page(t);
+                    int key = kBase + (t & (KvPagePool.PAGE_TOKENS - 1)) * kvDim;
                     for (int h = firstHead; h < firstHead + group; h++) {
-                        FloatOps.softmax(scores, h * maxContext, positions);
-                        FloatOps.roundToHalf(scores, h * maxContext, positions);
-                        int outOff = qRow + h * headDim;
-                        java.util.Arrays.fill(attentionOut, outOff, outOff + headDim, 0f);
+                        scores[h * maxContext + t] = FloatOps.dot(q, qRow + h * headDim, page, key, headDim) * attentionScale;
                     }
-                    for (int t = 0; t < positions; t++) {
-                        float[] page = cache.page(t);
-                        int value = vBase + (t & (KvPagePool.PAGE_TOKENS - 1)) * kvDim;
-                        for (int h = firstHead; h < firstHead + group; h++) {
-                            FloatOps.axpy(scores[h * maxContext + t], page, value, attentionOut, qRow + h * headDim, headDim);
-                        }
+                }
+                for (int h = firstHead; h < firstHead + group; h++) {
+                    FloatOps.softmax(scores, h * maxContext, positions);
+                    FloatOps.roundToHalf(scores, h * maxContext, positions);
+                    int outOff = qRow + h * headDim;
+                    java.util.Arrays.fill(attentionOut, outOff, outOff + headDim, 0f);
+                }
+                for (int t = 0; t < positions; t++) {
+                    float[] page = cache.page(t);
+                    int value = vBase + (t & (KvPagePool.PAGE_TOKENS - 1)) * kvDim;
+                    for (int h = firstHead; h < firstHead + group; h++) {
+                        FloatOps.axpy(scores[h * maxContext + t], page, value, attentionOut, qRow + h * headDim, headDim);
                     }
                 }
             }
-        });
-        layer.wo().matMul(input(layer.wo(), attentionOut, n, qDim), qDim, n, xb2, dim, pool);
-        FloatOps.add(xb2, 0, x, 0, n * dim);
+        }
     }
 
     private void feedForward(LayerWeights layer, int n) {
@@ -305,20 +323,20 @@ public final class Transformer {
         }
         if (layer.fusedGateUp()) {
             // Phi-3 stores gate and up stacked in one matrix: the first half of the output is the gate.
-            layer.gateUp().matMul(input(layer.gateUp(), xb, n, dim), dim, n, gateUp, 2 * ffn, pool);
+            product.matMul(layer.gateUp(), input(layer.gateUp(), xb, n, dim), dim, n, gateUp, 2 * ffn, pool);
             for (int b = 0; b < n; b++) {
                 FloatOps.swiglu(gateUp, b * 2 * ffn, gateUp, b * 2 * ffn + ffn, ffn);
                 System.arraycopy(gateUp, b * 2 * ffn, gate, b * ffn, ffn);
             }
         } else {
             float[] in = input(layer.ffnGate(), xb, n, dim);
-            layer.ffnGate().matMul(in, dim, n, gate, ffn, pool);
-            layer.ffnUp().matMul(sameFormat(layer.ffnGate(), layer.ffnUp()) ? in : input(layer.ffnUp(), xb, n, dim), dim, n, up, ffn, pool);
+            product.matMul(layer.ffnGate(), in, dim, n, gate, ffn, pool);
+            product.matMul(layer.ffnUp(), sameFormat(layer.ffnGate(), layer.ffnUp()) ? in : input(layer.ffnUp(), xb, n, dim), dim, n, up, ffn, pool);
             for (int b = 0; b < n; b++) {
                 FloatOps.swiglu(gate, b * ffn, up, b * ffn, ffn);
             }
         }
-        layer.ffnDown().matMul(input(layer.ffnDown(), gate, n, ffn), ffn, n, xb2, dim, pool);
+        product.matMul(layer.ffnDown(), input(layer.ffnDown(), gate, n, ffn), ffn, n, xb2, dim, pool);
         FloatOps.add(xb2, 0, x, 0, n * dim);
     }
 
@@ -326,7 +344,7 @@ public final class Transformer {
     private void rowLogits(int b, float[] logits, int off) {
         int dim = c.embeddingLength();
         FloatOps.rmsNorm(x, b * dim, w.outputNorm(), c.rmsNormEpsilon(), lastHidden, 0, dim);
-        w.output().matVec(input(w.output(), lastHidden, 1, dim), 0, logits, off, pool);
+        product.matVec(w.output(), input(w.output(), lastHidden, 1, dim), 0, logits, off, pool);
     }
 
     /**

@@ -107,13 +107,10 @@ public abstract class WeightMatrix {
 
     /**
      * {@code out[outOff + r] = row r · x} for every row, rows split across the pool's threads.
+     * Allocates one small call object; hot loops keep a {@link MatrixProduct} instead.
      */
     public void matVec(float[] x, int xOff, float[] out, int outOff, ThreadPool pool) {
-        pool.parallelFor(rows, (from, to) -> {
-            for (int r = from; r < to; r++) {
-                out[outOff + r] = dot(r, x, xOff);
-            }
-        });
+        new MatrixProduct().matVec(this, x, xOff, out, outOff, pool);
     }
 
     /**
@@ -131,11 +128,7 @@ public abstract class WeightMatrix {
      * batch (its size, or the other vectors in it).
      */
     public void matMul(float[] x, int xStride, int batch, float[] out, int outStride, ThreadPool pool) {
-        if (batch == 1) {
-            matVec(x, 0, out, 0, pool);
-            return;
-        }
-        pool.parallelFor(rows, (from, to) -> matMulRows(x, xStride, batch, out, outStride, from, to));
+        new MatrixProduct().matMul(this, x, xStride, batch, out, outStride, pool);
     }
 
     /** {@link #matMul} for rows [from, to), on the calling thread; allocates nothing per call. */
