@@ -45,7 +45,7 @@ public final class Transformer {
     private final int[] rowToken;
     /** The pool's bodies, made once: a capturing lambda per call would allocate on every step. */
     private final MatrixProduct product = new MatrixProduct();
-    private final ThreadPool.RangeBody attendKvHeads = this::attendKvHeads;
+    private final ThreadPool.RangeBody attentionBody = this::attendKvHeads;
     /** Arguments of the attention loop under way (read by {@link #attendKvHeads}). */
     private int attentionLayer;
     private int attentionRows;
@@ -262,7 +262,7 @@ public final class Transformer {
 
         attentionLayer = l;
         attentionRows = n;
-        pool.parallelFor(c.headCountKv(), attendKvHeads);
+        pool.parallelFor(c.headCountKv(), attentionBody);
         product.matMul(layer.wo(), input(layer.wo(), attentionOut, n, qDim), qDim, n, xb2, dim, pool);
         FloatOps.add(xb2, 0, x, 0, n * dim);
     }
