@@ -164,6 +164,12 @@ final class KernelChecks {
                             + batched + " but dot " + alone);
                 }
             }
+            for (int pad = m.rows(); pad < outStride; pad++) {
+                if (!Float.isNaN(out[b * outStride + pad])) {
+                    failures.add(m.type() + " batch of " + batch + ", vector " + b + ": wrote past the last row, at "
+                            + pad);
+                }
+            }
         }
         return failures;
     }

@@ -76,6 +76,28 @@ class WeightMatrixDotTest {
     }
 
     /**
+     * Prompt-sized batches, whose inputs overflow L2, go through blocks of many rows ({@link
+     * TiledMatMul#blockRows}): every vector still gets dot's bits, with the rows split unevenly
+     * between two threads (each range ending in a group short of three rows) and a batch that
+     * is not whole groups of four.
+     */
+    @ParameterizedTest
+    @MethodSource("types")
+    void promptSizedBatchesInRowBlocksEqualPerVectorDotBitForBit(GgmlType type) {
+        Random rnd = new Random(200 + type.id());
+        int rows = 100;
+        int cols = 512;
+        int batch = 130;
+        assertTrue(TiledMatMul.blockRows(cols, batch) > 3 * 4, "the batch must take the blocked path");
+        WeightMatrix m = WeightMatrix.of(type, KernelChecks.randomMatrix(type, rows, cols, rnd), rows, cols);
+        List<String> failures = new ArrayList<>();
+        try (ThreadPool pool = new ThreadPool(2)) {
+            failures.addAll(KernelChecks.checkMatMul(m, batch, rnd, pool));
+        }
+        assertTrue(failures.isEmpty(), () -> failures.size() + " mismatches, first:\n" + failures.getFirst());
+    }
+
+    /**
      * The batched product once C2 has compiled it: 13 vectors (three groups of four and one left
      * over) allocate nothing, so no vector is boxed, and the compiled code still matches dot bit
      * for bit for every batch size up to 13.
