@@ -18,8 +18,9 @@ if [ "$1" = health ]; then
   gc_option="-XX:+UseSerialGC"
 fi
 # The Vector API is an incubator module and FFM memory mapping needs native access; weights are
-# memory-mapped outside the heap, which holds the KV caches.
+# memory-mapped outside the heap, which holds the KV caches. Objects are 64-byte aligned so the
+# matrix kernels can put their arrays on cache-line boundaries (see deploy/quill).
 # shellcheck disable=SC2086 # heap_option and JAVA_OPTS are lists of options.
 exec /opt/java/bin/java --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
   -XX:CompileCommand=quiet '-XX:CompileCommand=inline,dev.quill.tensor.Simd::*' \
-  $gc_option $heap_option ${JAVA_OPTS:-} -jar /opt/quill/quarkus-run.jar "$@"
+  -XX:ObjectAlignmentInBytes=64 $gc_option $heap_option ${JAVA_OPTS:-} -jar /opt/quill/quarkus-run.jar "$@"

@@ -15,6 +15,8 @@ public final class MatrixProduct implements ThreadPool.RangeBody {
     private float[] out;
     private int outOff;
     private int outStride;
+    /** A lone vector's copy at {@link TiledMatMul#ALIGNED}, grown once per row width. */
+    private float[] alignedInput = new float[0];
 
     /** {@code out[outOff + r] = row r · x[xOff ..]} for every row of {@code matrix}. */
     public void matVec(WeightMatrix matrix, float[] x, int xOff, float[] out, int outOff, ThreadPool pool) {
@@ -29,6 +31,17 @@ public final class MatrixProduct implements ThreadPool.RangeBody {
     private void run(WeightMatrix matrix, float[] x, int xOff, int xStride, int batch, float[] out, int outOff, int outStride,
             ThreadPool pool) {
         this.matrix = matrix;
+        // Every row's dot reads the vector again: copied once to aligned memory, decode ran
+        // 6-10% faster (2 threads, Q8_0 and Q4_0 files, with the launcher's object alignment).
+        if (batch == 1) {
+            int cols = matrix.cols();
+            if (alignedInput.length < TiledMatMul.ALIGNED + cols) {
+                alignedInput = new float[TiledMatMul.ALIGNED + cols];
+            }
+            System.arraycopy(x, xOff, alignedInput, TiledMatMul.ALIGNED, cols);
+            x = alignedInput;
+            xOff = TiledMatMul.ALIGNED;
+        }
         this.x = x;
         this.xOff = xOff;
         this.xStride = xStride;

@@ -107,7 +107,8 @@ public abstract class WeightMatrix {
 
     /**
      * {@code out[outOff + r] = row r · x} for every row, rows split across the pool's threads.
-     * Allocates one small call object; hot loops keep a {@link MatrixProduct} instead.
+     * Allocates a small call object (and its copy of {@code x}); hot loops keep a {@link
+     * MatrixProduct} instead.
      */
     public void matVec(float[] x, int xOff, float[] out, int outOff, ThreadPool pool) {
         new MatrixProduct().matVec(this, x, xOff, out, outOff, pool);

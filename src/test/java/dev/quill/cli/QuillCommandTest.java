@@ -42,8 +42,10 @@ class QuillCommandTest {
                 "--repeat", "1", "--no-bandwidth");
         assertEquals(0, o.status(), o.err());
         String jsonLine = o.out().lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow();
-        com.fasterxml.jackson.databind.JsonNode result = new com.fasterxml.jackson.databind.ObjectMapper()
-                .readTree(jsonLine).get("results").get(0);
+        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(jsonLine);
+        // The test JVM runs with the launcher's -XX:ObjectAlignmentInBytes=64 (pom quill.jvm.args).
+        assertEquals(64, json.get("object_alignment").asInt(), jsonLine);
+        com.fasterxml.jackson.databind.JsonNode result = json.get("results").get(0);
         assertTrue(result.get("read_gbps").isNull(), jsonLine);
         assertTrue(result.get("efficiency").isNull(), jsonLine);
         assertTrue(result.get("decode_tps").asDouble() > 0, jsonLine);

@@ -77,6 +77,16 @@ class LauncherIT {
         assertEquals(200.0, maxHeapMiB(quill(Map.of("QUILL_HEAP", "300m", "JAVA_OPTS", "-Xmx200m " + flags), "--help")), 0.01);
     }
 
+    @Test
+    void objectsAreCacheLineAlignedForTheKernels() {
+        var r = quill(Map.of("JAVA_OPTS", "-XX:+PrintFlagsFinal"), "--help");
+        assertEquals(0, r.exit(), r.toString());
+        // TiledMatMul.ALIGNED puts the kernels' arrays on cache lines only with 64-byte objects.
+        Matcher m = Pattern.compile("ObjectAlignmentInBytes\\s+=\\s+(\\d+)").matcher(r.out());
+        assertTrue(m.find(), "no ObjectAlignmentInBytes in " + r);
+        assertEquals("64", m.group(1), r.toString());
+    }
+
     /** MaxHeapSize as the JVM settled it, from -XX:+PrintFlagsFinal. */
     private static double maxHeapMiB(ProjectFiles.Result r) {
         assertEquals(0, r.exit(), r.toString());
