@@ -1,11 +1,15 @@
 package dev.quill.tensor;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /** Vectorized float-array primitives used by the forward pass (norms, attention, activations). */
 public final class FloatOps {
     private static final VectorSpecies<Float> SPECIES = Simd.F;
+
+    /** Floats as many as the widest double vector holds, for {@link FastExp}'s double arithmetic. */
+    private static final VectorSpecies<Float> EXP_FLOATS = FastExp.FLOATS;
 
     private FloatOps() {
     }
@@ -96,7 +100,16 @@ public final class FloatOps {
      * g·e^g / (1 + e^g), the same value.
      */
     public static void swiglu(float[] gate, int gateOff, float[] up, int upOff, int n) {
-        for (int i = 0; i < n; i++) {
+        int i = 0;
+        for (int upper = EXP_FLOATS.loopBound(n); i < upper; i += EXP_FLOATS.length()) {
+            FloatVector g = FloatVector.fromArray(EXP_FLOATS, gate, gateOff + i);
+            FloatVector e = FastExp.expNonPositive(g.abs().neg());
+            FloatVector onePlusE = e.add(1f);
+            // As the scalar form: g / (1 + e) where g >= 0, else g * e / (1 + e) (NaN included).
+            FloatVector silu = g.mul(e).div(onePlusE).blend(g.div(onePlusE), g.compare(VectorOperators.GE, 0f));
+            silu.mul(FloatVector.fromArray(EXP_FLOATS, up, upOff + i)).intoArray(gate, gateOff + i);
+        }
+        for (; i < n; i++) {
             float g = gate[gateOff + i];
             float e = FastExp.expNonPositive(-Math.abs(g));
             float silu = g >= 0 ? g / (1f + e) : g * e / (1f + e);
