@@ -175,7 +175,8 @@ final class BenchCommand implements Quill.Command {
                                          the batching scheduler (each --prompt-tokens random tokens, then
                                          --gen-tokens generated), e.g. 1,2,4,8
                   --cached-prefix N      instead: time to first token of an N-token prompt, cold and with
-                                         the prompt in the prefix cache
+                                         the prompt in the prefix cache (median of 3), after a
+                                         warm-up that runs a cache hit of another prompt
 
                 Prints a table (median and range of the repeats; ceiling = read bandwidth / bytes of
                 weights per token; efficiency = decode rate / ceiling) and one JSON line for scripts.""";

@@ -52,6 +52,15 @@ class QuillCommandTest {
         assertTrue(o.out().lines().anyMatch(l -> l.matches("\\s+1\\s+0\\s+.*\\s+-\\s+-\\s+-\\s+\\d+")), o.out());
     }
 
+    /** The cached run reuses all but the prompt's last token, which it must compute for its logits. */
+    @Test
+    void benchCachedPrefixReusesThePromptFromThePrefixCache() {
+        String model = SharedData.model("stories260K.gguf").toString();
+        Outcome o = quill("bench", "--model", model, "--threads", "1", "--cached-prefix", "60");
+        assertEquals(0, o.status(), o.err());
+        assertTrue(o.out().contains("60-token prompt: first token cold ") && o.out().contains("(59 tokens reused)"), o.out());
+    }
+
     @Test
     void inspectPrintsMetadataAndTensors() {
         Outcome o = quill("inspect", SharedData.model("micro-qwen2-q8_0.gguf").toString());
