@@ -40,13 +40,9 @@ final class TiledMatMul {
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-    /**
-     * Per thread: the decoded rows and a copy of the batch's inputs (both grown once per shape,
-     * both starting at {@link #ALIGNED}), and the kernels' lane sums.
-     */
+    /** Per thread: the decoded rows (from {@link #ALIGNED}, grown once per shape) and the kernels' lane sums. */
     private static final class Scratch {
         float[] tile = new float[0];
-        float[] inputs = new float[0];
         final float[] laneSums = new float[ROWS * VECTORS * LANES];
     }
 
@@ -55,8 +51,8 @@ final class TiledMatMul {
      * objects are 64-byte aligned ({@code -XX:ObjectAlignmentInBytes=64}, which the launcher
      * sets; array data follows a 16-byte header). Then no 64-byte vector load splits across two
      * cache lines, which took a second L1 access per load: the kernel ran 25-35% faster with the
-     * tile and inputs aligned than at any other offset. Without that option the offset is only a
-     * few unused floats.
+     * tile and inputs aligned than at any other offset ({@link MatrixProduct} copies the inputs
+     * there). Without that option the offset is only a few unused floats.
      */
     static final int ALIGNED = 12;
 
@@ -69,23 +65,15 @@ final class TiledMatMul {
      * {@code out[b*outStride + r] = row r · x[b*xStride ..]} for rows [from, to) and {@code batch}
      * vectors; allocates nothing once the thread's tile has grown to the row width.
      */
-    static void multiplyRows(WeightMatrix m, float[] x, int xStride, int batch, float[] out, int outStride,
-            int from, int to) {
+    static void multiplyRows(WeightMatrix m, float[] x, int xOff, int xStride, int batch, float[] out,
+            int outStride, int from, int to) {
         int cols = m.cols();
         int blockRows = blockRows(cols, batch);
         Scratch scratch = SCRATCH.get();
         if (scratch.tile.length < ALIGNED + blockRows * cols) {
             scratch.tile = new float[ALIGNED + blockRows * cols];
         }
-        if (scratch.inputs.length < ALIGNED + batch * cols) {
-            scratch.inputs = new float[ALIGNED + batch * cols];
-        }
         float[] tile = scratch.tile;
-        float[] in = scratch.inputs;
-        // Inputs are read once per row group: copied once to aligned rows (see ALIGNED).
-        for (int b = 0; b < batch; b++) {
-            System.arraycopy(x, b * xStride, in, ALIGNED + b * cols, cols);
-        }
         float[] laneSums = scratch.laneSums;
         for (int first = from; first < to; first += blockRows) {
             int end = Math.min(first + blockRows, to);
@@ -99,7 +87,7 @@ final class TiledMatMul {
             int b = 0;
             for (; b + VECTORS <= batch; b += VECTORS) {
                 for (int r = first; r < end; r += ROWS) {
-                    threeRowsFourVectors(tile, ALIGNED + (r - first) * cols, cols, in, ALIGNED + b * cols, cols,
+                    threeRowsFourVectors(tile, ALIGNED + (r - first) * cols, cols, x, xOff + b * xStride, xStride,
                             laneSums);
                     int rows = Math.min(ROWS, end - r);
                     if (LANES == 16) {
@@ -111,7 +99,7 @@ final class TiledMatMul {
             }
             for (; b < batch; b++) {
                 for (int r = first; r < end; r += ROWS) {
-                    threeRowsOneVector(tile, ALIGNED + (r - first) * cols, cols, in, ALIGNED + b * cols, laneSums);
+                    threeRowsOneVector(tile, ALIGNED + (r - first) * cols, cols, x, xOff + b * xStride, laneSums);
                     writeSums(laneSums, Math.min(ROWS, end - r), 1, out, b * outStride + r, outStride);
                 }
             }

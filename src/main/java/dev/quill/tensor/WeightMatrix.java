@@ -107,7 +107,7 @@ public abstract class WeightMatrix {
 
     /**
      * {@code out[outOff + r] = row r · x} for every row, rows split across the pool's threads.
-     * Allocates a small call object (and its copy of {@code x}); hot loops keep a {@link
+     * Allocates a small call object and its copy of {@code x}; hot loops keep a {@link
      * MatrixProduct} instead.
      */
     public void matVec(float[] x, int xOff, float[] out, int outOff, ThreadPool pool) {
@@ -133,16 +133,16 @@ public abstract class WeightMatrix {
     }
 
     /** {@link #matMul} for rows [from, to), on the calling thread; allocates nothing per call. */
-    final void matMulRows(float[] x, int xStride, int batch, float[] out, int outStride, int from, int to) {
+    final void matMulRows(float[] x, int xOff, int xStride, int batch, float[] out, int outStride, int from, int to) {
         if (decodesRows() && batch >= TiledMatMul.MIN_BATCH) {
-            TiledMatMul.multiplyRows(this, x, xStride, batch, out, outStride, from, to);
+            TiledMatMul.multiplyRows(this, x, xOff, xStride, batch, out, outStride, from, to);
             return;
         }
         for (int tile = from; tile < to; tile += ROW_TILE) {
             int tileEnd = Math.min(to, tile + ROW_TILE);
             for (int b = 0; b < batch; b++) {
                 for (int r = tile; r < tileEnd; r++) {
-                    out[b * outStride + r] = dot(r, x, b * xStride);
+                    out[b * outStride + r] = dot(r, x, xOff + b * xStride);
                 }
             }
         }

@@ -118,14 +118,14 @@ class WeightMatrixDotTest {
         do {
             long before = threads.getCurrentThreadAllocatedBytes();
             for (int i = 0; i < calls; i++) {
-                m.matMulRows(x, xStride, batch, out, m.rows(), 0, m.rows());
+                m.matMulRows(x, 0, xStride, batch, out, m.rows(), 0, m.rows());
             }
             allocated = threads.getCurrentThreadAllocatedBytes() - before;
         } while (allocated >= calls && System.nanoTime() < deadline);
         assertTrue(allocated < calls, type + " batched product still allocates " + allocated / calls + " bytes per call");
         for (int count = 1; count <= batch; count++) {
             float[] many = new float[count * m.rows()];
-            m.matMulRows(x, xStride, count, many, m.rows(), 0, m.rows());
+            m.matMulRows(x, 0, xStride, count, many, m.rows(), 0, m.rows());
             for (int r = 0; r < m.rows(); r++) {
                 for (int i = 0; i < count; i++) {
                     float alone = m.dot(r, x, i * xStride);
