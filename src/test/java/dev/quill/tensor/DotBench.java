@@ -87,13 +87,16 @@ public final class DotBench {
                 WeightMatrix m = WeightMatrix.of(type, seg, rows, cols);
                 // Thread CPU time, not wall time: the machine may be shared, and time spent
                 // descheduled says nothing about the kernel.
-                double seconds = timePerCall(() -> m.matVec(x, 0, out, 0, pool));
+                // One reused product, as the engine's forward pass has: WeightMatrix.matVec makes a new
+                // one (and its aligned input copy) per call, which the warm-up would wait out.
+                MatrixProduct product = new MatrixProduct();
+                double seconds = timePerCall(() -> product.matVec(m, x, 0, out, 0, pool));
                 List<String> failures = KernelChecks.checkDots(m, rnd);
                 System.out.printf("%-5s %7.3f ms/matvec  %6.2f GB/s  %6.2f Gweights/s %s%n", type, seconds * 1e3,
                         m.byteSize() / seconds / 1e9, (double) rows * cols / seconds / 1e9,
                         failures.isEmpty() ? "ok" : failures);
                 if (batch > 1) {
-                    double batched = timePerCall(() -> m.matMul(xs, cols, batch, outs, rows, pool));
+                    double batched = timePerCall(() -> product.matMul(m, xs, cols, batch, outs, rows, pool));
                     System.out.printf("%-5s %7.3f ms/matmul of %d vectors  %6.2f Gweights/s per vector (%.2fx matvec)%n",
                             type, batched * 1e3, batch, (double) rows * cols * batch / batched / 1e9,
                             seconds * batch / batched);
