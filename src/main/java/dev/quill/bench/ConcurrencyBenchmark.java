@@ -7,6 +7,7 @@ import dev.quill.engine.InferenceJob;
 import dev.quill.engine.JobListener;
 import dev.quill.engine.ModelWorker;
 import dev.quill.engine.SchedulerOptions;
+import dev.quill.model.KvPagePool;
 import dev.quill.model.Model;
 import dev.quill.model.ModelOptions;
 import dev.quill.sampling.Sampler;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Aggregate generation speed with several streams at once through the batching scheduler, as a
@@ -34,9 +36,13 @@ public final class ConcurrencyBenchmark {
     public record Settings(int threads, int promptTokens, int genTokens, int repeat, int batch) {
     }
 
-    /** One concurrency level: aggregate tokens/s (median of repeats) and median time to first token. */
+    /**
+     * One concurrency level: aggregate tokens/s (median of repeats), median time to first token,
+     * and the most streams the scheduler ran in one step (over all repeats): below {@code streams}
+     * when some had to wait for a slot, which makes the aggregate a serial figure.
+     */
     public record Result(int streams, double aggregateTokensPerSecond, double perStreamTokensPerSecond,
-            double medianFirstTokenSeconds) {
+            double medianFirstTokenSeconds, int peakRunningStreams) {
     }
 
     private ConcurrencyBenchmark() {
@@ -56,8 +62,11 @@ public final class ConcurrencyBenchmark {
                 }
             }
             SamplingParams params = SamplingParams.builder().temperature(0).logitBias(bans).build();
+            // The budget is spent in whole pages: a budget of streams * context tokens fell short of
+            // streams * pages(context) pages, so the last stream waited for the others to finish.
+            int budget = maxStreams * KvPagePool.pagesFor(context) * KvPagePool.PAGE_TOKENS;
             SchedulerOptions options = SchedulerOptions.defaults().withMaxSequences(maxStreams).withQueueSize(maxStreams)
-                    .withKvBudgetTokens(maxStreams * context).withPrefixCacheEntries(0);
+                    .withKvBudgetTokens(budget).withPrefixCacheEntries(0);
             SplittableRandom random = new SplittableRandom(1234);
             try (ModelWorker worker = new ModelWorker("bench", model, tokenizer, options)) {
                 // Warm-up: the JIT compiles the batched path at the largest width first.
@@ -66,21 +75,23 @@ public final class ConcurrencyBenchmark {
                     double[] aggregate = new double[s.repeat()];
                     double[] firstToken = new double[s.repeat()];
                     double[] perStream = new double[s.repeat()];
+                    int peak = 0;
                     for (int r = 0; r < s.repeat(); r++) {
                         Run run = runOnce(worker, random, vocab, s, params, streams);
                         aggregate[r] = run.aggregate;
                         firstToken[r] = run.medianFirstToken;
                         perStream[r] = run.perStream;
+                        peak = Math.max(peak, run.peakRunning);
                     }
                     results.add(new Result(streams, Benchmark.Rate.of(aggregate).median(), Benchmark.Rate.of(perStream).median(),
-                            Benchmark.Rate.of(firstToken).median()));
+                            Benchmark.Rate.of(firstToken).median(), peak));
                 }
             }
         }
         return results;
     }
 
-    private record Run(double aggregate, double perStream, double medianFirstToken) {
+    private record Run(double aggregate, double perStream, double medianFirstToken, int peakRunning) {
     }
 
     /** Time to first token of one request with a {@code prefixTokens}-token prompt, cold and with its prefix cached. */
@@ -129,10 +140,11 @@ public final class ConcurrencyBenchmark {
     private static Run runOnce(ModelWorker worker, SplittableRandom random, int vocab, Settings s, SamplingParams params,
             int streams) {
         List<TimedJob> jobs = new ArrayList<>();
+        AtomicInteger peakRunning = new AtomicInteger();
         long start = System.nanoTime();
         for (int i = 0; i < streams; i++) {
             int[] prompt = random.ints(s.promptTokens(), 0, vocab).toArray();
-            jobs.add(TimedJob.submit(worker, new GenerationRequest(prompt, params, s.genTokens(), List.of()), start));
+            jobs.add(TimedJob.submit(worker, new GenerationRequest(prompt, params, s.genTokens(), List.of()), start, peakRunning));
         }
         long tokens = 0;
         double streamRate = 0;
@@ -144,27 +156,37 @@ public final class ConcurrencyBenchmark {
             firstToken[i] = jobs.get(i).firstTokenSeconds;
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new Run(tokens / seconds, streamRate / streams, Benchmark.Rate.of(firstToken).median());
+        return new Run(tokens / seconds, streamRate / streams, Benchmark.Rate.of(firstToken).median(), peakRunning.get());
     }
 
     /** One benchmark request: when its first token came (seconds after {@code start}) and its result. */
     private static final class TimedJob implements JobListener {
         private final CompletableFuture<GenerationResult> result = new CompletableFuture<>();
         private final long start;
+        private final ModelWorker worker;
+        private final AtomicInteger peakRunning;
         volatile double firstTokenSeconds = Double.NaN;
 
-        private TimedJob(long start) {
+        private TimedJob(long start, ModelWorker worker, AtomicInteger peakRunning) {
             this.start = start;
+            this.worker = worker;
+            this.peakRunning = peakRunning;
         }
 
         static TimedJob submit(ModelWorker worker, GenerationRequest request, long start) {
-            TimedJob job = new TimedJob(start);
+            return submit(worker, request, start, new AtomicInteger());
+        }
+
+        static TimedJob submit(ModelWorker worker, GenerationRequest request, long start, AtomicInteger peakRunning) {
+            TimedJob job = new TimedJob(start, worker, peakRunning);
             worker.submit(new InferenceJob(request, job, new CancellationToken()));
             return job;
         }
 
         @Override
         public void onToken(int token, String text, Sampler sampler) {
+            // Called on the engine thread after a step: the sequences running then ran in it.
+            peakRunning.accumulateAndGet(worker.activeSequences(), Math::max);
             if (Double.isNaN(firstTokenSeconds)) {
                 firstTokenSeconds = (System.nanoTime() - start) / 1e9;
             }

@@ -51,6 +51,10 @@ final class BenchCommand implements Quill.Command {
                 for (var r : rows) {
                     out.printf(Locale.ROOT, "%8d %22.1f %20.1f %18.3f %11.2fx%n", r.streams(), r.aggregateTokensPerSecond(),
                             r.perStreamTokensPerSecond(), r.medianFirstTokenSeconds(), r.aggregateTokensPerSecond() / single);
+                    if (r.peakRunningStreams() < r.streams()) {
+                        err.printf(Locale.ROOT, "note: at most %d of the %d streams ran at once%n", r.peakRunningStreams(),
+                                r.streams());
+                    }
                 }
             }
             return 0;
