@@ -99,11 +99,9 @@ public final class Q4_KMatrix extends WeightMatrix {
 
     @Override
     protected void decodeRange(int row, int first, int count, float[] out, int off) {
-        long base = row * rowBytes + (long) (first / BLOCK) * BLOCK_BYTES;
+        long block = row * rowBytes + (long) (first / BLOCK) * BLOCK_BYTES;
         int blocks = count / BLOCK;
-        for (int b = 0; b < blocks; b++) {
-            long block = base + (long) b * BLOCK_BYTES;
-            int o = off + b * BLOCK;
+        for (int b = 0, o = off; b < blocks; b++, block += BLOCK_BYTES, o += BLOCK) {
             float d = Simd.half(data, block);
             float dmin = Simd.half(data, block + DMIN);
             int word2 = data.get(Simd.INT_LE, block + SCALES + 8);

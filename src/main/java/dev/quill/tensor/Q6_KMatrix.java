@@ -62,11 +62,9 @@ public final class Q6_KMatrix extends WeightMatrix {
 
     @Override
     protected void decodeRange(int row, int first, int count, float[] out, int off) {
-        long base = row * rowBytes + (long) (first / BLOCK) * BLOCK_BYTES;
+        long block = row * rowBytes + (long) (first / BLOCK) * BLOCK_BYTES;
         int blocks = count / BLOCK;
-        for (int b = 0; b < blocks; b++) {
-            long block = base + (long) b * BLOCK_BYTES;
-            int o = off + b * BLOCK;
+        for (int b = 0, o = off; b < blocks; b++, block += BLOCK_BYTES, o += BLOCK) {
             float d = Simd.half(data, block + D);
             for (int half = 0; half < 2; half++) {
                 long scales = data.get(Simd.LONG_LE, block + SCALES + 8L * half);

@@ -49,11 +49,9 @@ public final class Q8_0Matrix extends WeightMatrix {
 
     @Override
     protected void decodeRange(int row, int first, int count, float[] out, int off) {
-        long base = row * rowBytes + (long) (first / BLOCK) * BLOCK_BYTES;
+        long block = row * rowBytes + (long) (first / BLOCK) * BLOCK_BYTES;
         int blocks = count / BLOCK;
-        for (int b = 0; b < blocks; b++) {
-            long block = base + (long) b * BLOCK_BYTES;
-            int o = off + b * BLOCK;
+        for (int b = 0, o = off; b < blocks; b++, block += BLOCK_BYTES, o += BLOCK) {
             FloatVector scale = FloatVector.broadcast(F, Simd.half(data, block));
             for (int g = 0; g < BLOCK; g += GROUP) {
                 ByteVector q = Simd.loadGroup(data, block + QS + g);
