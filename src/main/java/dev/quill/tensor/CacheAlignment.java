@@ -25,6 +25,7 @@ public final class CacheAlignment {
 
     /** Whether objects are 64-byte aligned (the launcher's {@code -XX:ObjectAlignmentInBytes=64}). */
     public static boolean objectsCacheLineAligned() {
-        return objectAlignmentBytes() % 64 == 0 && objectAlignmentBytes() > 0;
+        int alignment = objectAlignmentBytes();
+        return alignment > 0 && alignment % 64 == 0;
     }
 }

@@ -8,9 +8,6 @@ import jdk.incubator.vector.VectorSpecies;
 public final class FloatOps {
     private static final VectorSpecies<Float> SPECIES = Simd.F;
 
-    /** Floats as many as the widest double vector holds, for {@link FastExp}'s double arithmetic. */
-    private static final VectorSpecies<Float> EXP_FLOATS = FastExp.FLOATS;
-
     private FloatOps() {
     }
 
@@ -101,13 +98,13 @@ public final class FloatOps {
      */
     public static void swiglu(float[] gate, int gateOff, float[] up, int upOff, int n) {
         int i = 0;
-        for (int upper = EXP_FLOATS.loopBound(n); i < upper; i += EXP_FLOATS.length()) {
-            FloatVector g = FloatVector.fromArray(EXP_FLOATS, gate, gateOff + i);
+        for (int upper = FastExp.FLOATS.loopBound(n); i < upper; i += FastExp.FLOATS.length()) {
+            FloatVector g = FloatVector.fromArray(FastExp.FLOATS, gate, gateOff + i);
             FloatVector e = FastExp.expNonPositive(g.abs().neg());
             FloatVector onePlusE = e.add(1f);
             // As the scalar form: g / (1 + e) where g >= 0, else g * e / (1 + e) (NaN included).
             FloatVector silu = g.mul(e).div(onePlusE).blend(g.div(onePlusE), g.compare(VectorOperators.GE, 0f));
-            silu.mul(FloatVector.fromArray(EXP_FLOATS, up, upOff + i)).intoArray(gate, gateOff + i);
+            silu.mul(FloatVector.fromArray(FastExp.FLOATS, up, upOff + i)).intoArray(gate, gateOff + i);
         }
         for (; i < n; i++) {
             float g = gate[gateOff + i];
