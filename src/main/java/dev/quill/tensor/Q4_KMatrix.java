@@ -24,6 +24,20 @@ public final class Q4_KMatrix extends WeightMatrix {
     private static final int QS = 16;
     private static final int SUB = 32;
 
+    /**
+     * {@code LEVELS[i] == i}: the dot reads a 6-bit scale's float from here instead of converting
+     * the int (a GPR-to-vector move and a conversion per scale, eight scales and eight mins per
+     * 256 values); the same value, so the same bits. Single-thread 2048x2048 mat-vec
+     * ({@code DotBench}, 12 alternating JVM pairs): 10.8-11.2 to 11.3-12.1 G weights/s.
+     */
+    private static final float[] LEVELS = new float[256];
+
+    static {
+        for (int i = 0; i < LEVELS.length; i++) {
+            LEVELS[i] = i;
+        }
+    }
+
     public Q4_KMatrix(MemorySegment data, int rows, int cols) {
         super(data, rows, cols);
     }
@@ -72,8 +86,8 @@ public final class Q4_KMatrix extends WeightMatrix {
             // odd. This body is near the size where C2 stops inlining vector calls (see Simd), so
             // adding to it needs a look at -XX:+PrintInlining.
             for (int s = 0; s < 8; s++) {
-                FloatVector scale = FloatVector.broadcast(F, d * Simd.byteOf(scales, s));
-                FloatVector min = FloatVector.broadcast(F, -(dmin * Simd.byteOf(mins, s)));
+                FloatVector scale = FloatVector.broadcast(F, d * LEVELS[Simd.byteOf(scales, s)]);
+                FloatVector min = FloatVector.broadcast(F, -(dmin * LEVELS[Simd.byteOf(mins, s)]));
                 int shift = 4 * (s & 1);
                 long bytes = block + QS + 32L * (s >> 1);
                 int xSub = xb + SUB * s;
