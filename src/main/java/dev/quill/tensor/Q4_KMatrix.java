@@ -28,7 +28,11 @@ public final class Q4_KMatrix extends WeightMatrix {
      * {@code LEVELS[i] == i}: the dot reads a 6-bit scale's float from here instead of converting
      * the int (a GPR-to-vector move and a conversion per scale, eight scales and eight mins per
      * 256 values); the same value, so the same bits. Single-thread 2048x2048 mat-vec
-     * ({@code DotBench}, 12 alternating JVM pairs): 10.8-11.2 to 11.3-12.1 G weights/s.
+     * ({@code DotBench}, alternating JVMs): 10.5-11.3 to 10.9-12.3 G weights/s, faster in all 22
+     * pairs where neither run fell in one of the machine's slow phases.
+     *
+     * <p>Only here: the same table in Q6_K's dot (+13% there) made the batched products of other
+     * types allocate in one of two kernel-test runs, i.e. C2's inlining budget (see Simd).
      */
     private static final float[] LEVELS = new float[256];
 
