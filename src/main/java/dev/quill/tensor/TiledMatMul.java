@@ -256,6 +256,12 @@ final class TiledMatMul {
      * accumulators, an even and an odd one per product. Leaves {@code even + odd} for row i and
      * vector j at {@code laneSums[(4*i + j) * LANES ..]}: twelve final lane sums here would make
      * the method too big for C2 to keep every vector call intrinsic (see {@link Simd}).
+     *
+     * <p>Loads call {@code FloatVector.fromArray} directly, not {@link Simd#loadX}: C2 stops
+     * inlining methods it is only told to inline (our helpers) once the graph passes 18,000
+     * nodes, but keeps inlining the JDK's own force-inlined vector methods. With the helper and
+     * 24 separate zero vectors the last load came within 200 nodes of that limit, and on some
+     * runs' profiles went past it: the product then boxed every vector (94 KB per call in CI).
      */
     private static void threeRowsFourVectors(float[] w, int w0, int cols, float[] x, int x0, int xStride,
             float[] laneSums) {
@@ -264,54 +270,55 @@ final class TiledMatMul {
         int x1 = x0 + xStride;
         int x2 = x1 + xStride;
         int x3 = x2 + xStride;
-        FloatVector e00 = FloatVector.zero(F), o00 = FloatVector.zero(F);
-        FloatVector e01 = FloatVector.zero(F), o01 = FloatVector.zero(F);
-        FloatVector e02 = FloatVector.zero(F), o02 = FloatVector.zero(F);
-        FloatVector e03 = FloatVector.zero(F), o03 = FloatVector.zero(F);
-        FloatVector e10 = FloatVector.zero(F), o10 = FloatVector.zero(F);
-        FloatVector e11 = FloatVector.zero(F), o11 = FloatVector.zero(F);
-        FloatVector e12 = FloatVector.zero(F), o12 = FloatVector.zero(F);
-        FloatVector e13 = FloatVector.zero(F), o13 = FloatVector.zero(F);
-        FloatVector e20 = FloatVector.zero(F), o20 = FloatVector.zero(F);
-        FloatVector e21 = FloatVector.zero(F), o21 = FloatVector.zero(F);
-        FloatVector e22 = FloatVector.zero(F), o22 = FloatVector.zero(F);
-        FloatVector e23 = FloatVector.zero(F), o23 = FloatVector.zero(F);
+        FloatVector zero = FloatVector.zero(F);
+        FloatVector e00 = zero, o00 = zero;
+        FloatVector e01 = zero, o01 = zero;
+        FloatVector e02 = zero, o02 = zero;
+        FloatVector e03 = zero, o03 = zero;
+        FloatVector e10 = zero, o10 = zero;
+        FloatVector e11 = zero, o11 = zero;
+        FloatVector e12 = zero, o12 = zero;
+        FloatVector e13 = zero, o13 = zero;
+        FloatVector e20 = zero, o20 = zero;
+        FloatVector e21 = zero, o21 = zero;
+        FloatVector e22 = zero, o22 = zero;
+        FloatVector e23 = zero, o23 = zero;
         for (int c = 0; c < cols; c += 2 * LANES) {
-            FloatVector row00 = Simd.loadX(w, w0 + c);
-            FloatVector row10 = Simd.loadX(w, w1 + c);
-            FloatVector row20 = Simd.loadX(w, w2 + c);
-            FloatVector in0 = Simd.loadX(x, x0 + c);
+            FloatVector row00 = FloatVector.fromArray(F, w, w0 + c);
+            FloatVector row10 = FloatVector.fromArray(F, w, w1 + c);
+            FloatVector row20 = FloatVector.fromArray(F, w, w2 + c);
+            FloatVector in0 = FloatVector.fromArray(F, x, x0 + c);
             e00 = row00.fma(in0, e00);
             e10 = row10.fma(in0, e10);
             e20 = row20.fma(in0, e20);
-            in0 = Simd.loadX(x, x1 + c);
+            in0 = FloatVector.fromArray(F, x, x1 + c);
             e01 = row00.fma(in0, e01);
             e11 = row10.fma(in0, e11);
             e21 = row20.fma(in0, e21);
-            in0 = Simd.loadX(x, x2 + c);
+            in0 = FloatVector.fromArray(F, x, x2 + c);
             e02 = row00.fma(in0, e02);
             e12 = row10.fma(in0, e12);
             e22 = row20.fma(in0, e22);
-            in0 = Simd.loadX(x, x3 + c);
+            in0 = FloatVector.fromArray(F, x, x3 + c);
             e03 = row00.fma(in0, e03);
             e13 = row10.fma(in0, e13);
             e23 = row20.fma(in0, e23);
-            FloatVector row01 = Simd.loadX(w, w0 + c + LANES);
-            FloatVector row11 = Simd.loadX(w, w1 + c + LANES);
-            FloatVector row21 = Simd.loadX(w, w2 + c + LANES);
-            FloatVector in1 = Simd.loadX(x, x0 + c + LANES);
+            FloatVector row01 = FloatVector.fromArray(F, w, w0 + c + LANES);
+            FloatVector row11 = FloatVector.fromArray(F, w, w1 + c + LANES);
+            FloatVector row21 = FloatVector.fromArray(F, w, w2 + c + LANES);
+            FloatVector in1 = FloatVector.fromArray(F, x, x0 + c + LANES);
             o00 = row01.fma(in1, o00);
             o10 = row11.fma(in1, o10);
             o20 = row21.fma(in1, o20);
-            in1 = Simd.loadX(x, x1 + c + LANES);
+            in1 = FloatVector.fromArray(F, x, x1 + c + LANES);
             o01 = row01.fma(in1, o01);
             o11 = row11.fma(in1, o11);
             o21 = row21.fma(in1, o21);
-            in1 = Simd.loadX(x, x2 + c + LANES);
+            in1 = FloatVector.fromArray(F, x, x2 + c + LANES);
             o02 = row01.fma(in1, o02);
             o12 = row11.fma(in1, o12);
             o22 = row21.fma(in1, o22);
-            in1 = Simd.loadX(x, x3 + c + LANES);
+            in1 = FloatVector.fromArray(F, x, x3 + c + LANES);
             o03 = row01.fma(in1, o03);
             o13 = row11.fma(in1, o13);
             o23 = row21.fma(in1, o23);
