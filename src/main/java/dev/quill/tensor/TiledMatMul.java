@@ -260,8 +260,9 @@ final class TiledMatMul {
      * <p>Loads call {@code FloatVector.fromArray} directly, not {@link Simd#loadX}: C2 stops
      * inlining methods it is only told to inline (our helpers) once the graph passes 18,000
      * nodes, but keeps inlining the JDK's own force-inlined vector methods. With the helper and
-     * 24 separate zero vectors the last load came within 200 nodes of that limit, and on some
-     * runs' profiles went past it: the product then boxed every vector (94 KB per call in CI).
+     * 24 separate zero vectors the last load began at 17,100 to 17,800 nodes, and on some runs'
+     * profiles past the limit: the product then boxed every vector (94 KB per call in CI). {@code
+     * KernelInliningBudgetTest} keeps every kernel 1,500 nodes clear of it.
      */
     private static void threeRowsFourVectors(float[] w, int w0, int cols, float[] x, int x0, int xStride,
             float[] laneSums) {
