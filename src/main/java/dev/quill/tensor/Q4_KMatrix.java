@@ -30,9 +30,6 @@ public final class Q4_KMatrix extends WeightMatrix {
      * 256 values); the same value, so the same bits. Single-thread 2048x2048 mat-vec
      * ({@code DotBench}, alternating JVMs): 10.5-11.3 to 10.9-12.3 G weights/s, faster in all 22
      * pairs where neither run fell in one of the machine's slow phases.
-     *
-     * <p>Only here: the same table in Q6_K's dot (+13% there) made the batched products of other
-     * types allocate in one of two kernel-test runs, i.e. C2's inlining budget (see Simd).
      */
     private static final float[] LEVELS = new float[256];
 
