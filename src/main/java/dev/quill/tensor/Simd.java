@@ -22,10 +22,13 @@ import jdk.incubator.vector.VectorSpecies;
  * bytes; below 8 lanes the group stays at 8 bytes (the smallest byte vector) and is split into
  * parts. All constants are static finals so C2 folds them and the loops over groups and parts.
  *
- * <p>C2 gives up inlining once a method's parsed graph passes about 18000 nodes, and each Vector
- * API call costs several hundred before they fold away; a vector call left out-of-line boxes its
- * vectors and the kernel becomes ~50x slower. So kernel bodies keep their loops rolled (C2 unrolls
- * them later) and stay around 30 vector calls; check big ones with -XX:+PrintInlining.
+ * <p>These helpers are inlined only because the launcher tells C2 to ({@code
+ * -XX:CompileCommand=inline,dev.quill.tensor.Simd::*}), and C2 stops inlining such methods once
+ * the graph it is building passes 18,000 nodes (the JDK's force-inlined vector methods are
+ * exempt). Each Vector API call costs several hundred nodes before they fold away, and a helper
+ * left out of line boxes its vectors: the kernel becomes ~50x slower. So kernel bodies keep their
+ * loops rolled (C2 unrolls them later) and stay around 30 vector calls, and big kernels call the
+ * JDK directly where they can; {@code KernelInliningBudgetTest} checks every kernel's margin.
  */
 final class Simd {
     private Simd() {
