@@ -9,6 +9,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * Q4_0: blocks of 32 values, each an f16 scale {@code d} then 16 bytes of nibbles. Byte j holds
@@ -19,6 +21,15 @@ public final class Q4_0Matrix extends WeightMatrix {
     static final int BLOCK_BYTES = 18;
     private static final int QS = 2;
     private static final int HALF = BLOCK / 2;
+
+    /**
+     * {@code q - 8} for q = 0..15. With 16 lanes, a block's sixteen possible weights are these
+     * times d, computed once per block (the same products as converting each q - 8, so the same
+     * bits), and each nibble picks its weight by a lane permute ({@code selectFrom}): that replaces
+     * a subtraction, a widening, a conversion and a multiply per 16 weights. Single-thread
+     * 2048x2048 mat-vec 17.6-18.8 -> 21.9-22.1 G weights/s (alternating in one JVM).
+     */
+    private static final float[] LEVELS = {-8, -7, -6, -5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 6, 7};
 
     public Q4_0Matrix(MemorySegment data, int rows, int cols) {
         super(data, rows, cols);
@@ -57,6 +68,10 @@ public final class Q4_0Matrix extends WeightMatrix {
     protected void decodeRange(int row, int first, int count, float[] out, int off) {
         long block = row * rowBytes + (long) (first / BLOCK) * BLOCK_BYTES;
         int blocks = count / BLOCK;
+        if (LANES == 16) {
+            decodeBlocksByLookup(block, blocks, out, off);
+            return;
+        }
         for (int b = 0, o = off; b < blocks; b++, block += BLOCK_BYTES, o += BLOCK) {
             FloatVector scale = FloatVector.broadcast(F, Simd.half(data, block));
             for (int g = 0; g < HALF; g += GROUP) {
@@ -77,6 +92,9 @@ public final class Q4_0Matrix extends WeightMatrix {
      */
     @Override
     public float dot(int row, float[] x, int xOff) {
+        if (LANES == 16) {
+            return dotByLookup(row, x, xOff);
+        }
         long block = row * rowBytes;
         int blocks = cols / BLOCK;
         FloatVector acc = FloatVector.zero(F);
@@ -90,6 +108,42 @@ public final class Q4_0Matrix extends WeightMatrix {
             }
         }
         return Simd.sumLanes(acc.add(other));
+    }
+
+    /**
+     * {@link #dot} for 16 lanes, a block's weights looked up ({@link #LEVELS}): the low nibbles
+     * (values 0..15) into one accumulator, the high ones into the other, as the general path does.
+     */
+    private float dotByLookup(int row, float[] x, int xOff) {
+        long block = row * rowBytes;
+        int blocks = cols / BLOCK;
+        FloatVector levels = FloatVector.fromArray(F, LEVELS, 0);
+        FloatVector acc = FloatVector.zero(F);
+        FloatVector other = FloatVector.zero(F);
+        for (int b = 0, xb = xOff; b < blocks; b++, block += BLOCK_BYTES, xb += BLOCK) {
+            IntVector weights = levels.mul(Simd.half(data, block)).reinterpretAsInts();
+            IntVector packed = bytesAsInts(block);
+            acc = packed.and(0x0F).selectFrom(weights).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, xb), acc);
+            other = packed.lanewise(VectorOperators.LSHR, 4).selectFrom(weights).reinterpretAsFloats()
+                    .fma(FloatVector.fromArray(F, x, xb + HALF), other);
+        }
+        return Simd.sumLanes(acc.add(other));
+    }
+
+    /** {@link #decodeRange} for 16 lanes, by lookup as in {@link #dotByLookup}. */
+    private void decodeBlocksByLookup(long block, int blocks, float[] out, int off) {
+        FloatVector levels = FloatVector.fromArray(F, LEVELS, 0);
+        for (int b = 0, o = off; b < blocks; b++, block += BLOCK_BYTES, o += BLOCK) {
+            IntVector weights = levels.mul(Simd.half(data, block)).reinterpretAsInts();
+            IntVector packed = bytesAsInts(block);
+            packed.and(0x0F).selectFrom(weights).reinterpretAsFloats().intoArray(out, o);
+            packed.lanewise(VectorOperators.LSHR, 4).selectFrom(weights).reinterpretAsFloats().intoArray(out, o + HALF);
+        }
+    }
+
+    /** The block's 16 packed bytes, zero-extended to int lanes (16 lanes only). */
+    private IntVector bytesAsInts(long block) {
+        return (IntVector) Simd.loadGroup(data, block + QS).convertShape(VectorOperators.ZERO_EXTEND_B2I, Simd.I, 0);
     }
 
     /**
