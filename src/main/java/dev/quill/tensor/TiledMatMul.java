@@ -272,18 +272,10 @@ final class TiledMatMul {
         int x2 = x1 + xStride;
         int x3 = x2 + xStride;
         FloatVector zero = FloatVector.zero(F);
-        FloatVector e00 = zero, o00 = zero;
-        FloatVector e01 = zero, o01 = zero;
-        FloatVector e02 = zero, o02 = zero;
-        FloatVector e03 = zero, o03 = zero;
-        FloatVector e10 = zero, o10 = zero;
-        FloatVector e11 = zero, o11 = zero;
-        FloatVector e12 = zero, o12 = zero;
-        FloatVector e13 = zero, o13 = zero;
-        FloatVector e20 = zero, o20 = zero;
-        FloatVector e21 = zero, o21 = zero;
-        FloatVector e22 = zero, o22 = zero;
-        FloatVector e23 = zero, o23 = zero;
+        // Even and odd accumulators of row i, vector j: eij and oij.
+        FloatVector e00 = zero, e01 = zero, e02 = zero, e03 = zero, o00 = zero, o01 = zero, o02 = zero, o03 = zero;
+        FloatVector e10 = zero, e11 = zero, e12 = zero, e13 = zero, o10 = zero, o11 = zero, o12 = zero, o13 = zero;
+        FloatVector e20 = zero, e21 = zero, e22 = zero, e23 = zero, o20 = zero, o21 = zero, o22 = zero, o23 = zero;
         for (int c = 0; c < cols; c += 2 * LANES) {
             FloatVector row00 = FloatVector.fromArray(F, w, w0 + c);
             FloatVector row10 = FloatVector.fromArray(F, w, w1 + c);
