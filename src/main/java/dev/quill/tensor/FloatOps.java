@@ -29,6 +29,76 @@ public final class FloatOps {
         return sum;
     }
 
+    /** Whether {@link #sixteenScaledDots} runs here: 16-lane vectors. */
+    public static final boolean SIXTEEN_DOTS = Simd.LANES == 16;
+
+    /**
+     * {@code out[outOff + j] = dot(q, qOff, k, kOff + j*kStride, n) * scale} for j < 16, bit for
+     * bit what {@link #dot} and a float multiply give, with {@code n} a multiple of 16 and
+     * {@link #SIXTEEN_DOTS}; {@code lanes} is 256 floats of scratch. Each row's lane sum costs
+     * four shuffles and four adds; folding the sixteen rows' lane vectors together (as {@code
+     * TiledMatMul} does for its twelve) takes 15 adds for all of them, the same additions.
+     */
+    public static void sixteenScaledDots(float[] q, int qOff, float[] k, int kOff, int kStride, int n, float scale,
+            float[] lanes, float[] out, int outOff) {
+        for (int j = 0; j < 16; j++) {
+            FloatVector acc = FloatVector.zero(SPECIES);
+            for (int i = 0; i < n; i += 16) {
+                acc = FloatVector.fromArray(SPECIES, q, qOff + i).fma(FloatVector.fromArray(SPECIES, k, kOff + j * kStride + i), acc);
+            }
+            acc.intoArray(lanes, 16 * j);
+        }
+        sumSixteenLanes(lanes, scale, out, outOff);
+    }
+
+    /**
+     * Lane sums of the sixteen vectors at {@code lanes[16j ..]}, times {@code scale}, into {@code
+     * out}: folded pairwise, several rows side by side in a vector (see {@code TiledMatMul.pick}).
+     * Written out with the JDK's vector calls only: C2 may stop inlining our own small methods in
+     * a graph this big (see {@link Simd}), never the JDK's.
+     */
+    private static void sumSixteenLanes(float[] lanes, float scale, float[] out, int outOff) {
+        FloatVector low = TiledMatMul.PICK_LOW_8;
+        FloatVector high = TiledMatMul.PICK_HIGH_8;
+        FloatVector a0 = FloatVector.fromArray(SPECIES, lanes, 0);
+        FloatVector b0 = FloatVector.fromArray(SPECIES, lanes, 16);
+        FloatVector p0 = low.selectFrom(a0, b0).add(high.selectFrom(a0, b0));
+        FloatVector a1 = FloatVector.fromArray(SPECIES, lanes, 32);
+        FloatVector b1 = FloatVector.fromArray(SPECIES, lanes, 48);
+        FloatVector p1 = low.selectFrom(a1, b1).add(high.selectFrom(a1, b1));
+        FloatVector a2 = FloatVector.fromArray(SPECIES, lanes, 64);
+        FloatVector b2 = FloatVector.fromArray(SPECIES, lanes, 80);
+        FloatVector p2 = low.selectFrom(a2, b2).add(high.selectFrom(a2, b2));
+        FloatVector a3 = FloatVector.fromArray(SPECIES, lanes, 96);
+        FloatVector b3 = FloatVector.fromArray(SPECIES, lanes, 112);
+        FloatVector p3 = low.selectFrom(a3, b3).add(high.selectFrom(a3, b3));
+        FloatVector a4 = FloatVector.fromArray(SPECIES, lanes, 128);
+        FloatVector b4 = FloatVector.fromArray(SPECIES, lanes, 144);
+        FloatVector p4 = low.selectFrom(a4, b4).add(high.selectFrom(a4, b4));
+        FloatVector a5 = FloatVector.fromArray(SPECIES, lanes, 160);
+        FloatVector b5 = FloatVector.fromArray(SPECIES, lanes, 176);
+        FloatVector p5 = low.selectFrom(a5, b5).add(high.selectFrom(a5, b5));
+        FloatVector a6 = FloatVector.fromArray(SPECIES, lanes, 192);
+        FloatVector b6 = FloatVector.fromArray(SPECIES, lanes, 208);
+        FloatVector p6 = low.selectFrom(a6, b6).add(high.selectFrom(a6, b6));
+        FloatVector a7 = FloatVector.fromArray(SPECIES, lanes, 224);
+        FloatVector b7 = FloatVector.fromArray(SPECIES, lanes, 240);
+        FloatVector p7 = low.selectFrom(a7, b7).add(high.selectFrom(a7, b7));
+        low = TiledMatMul.PICK_LOW_4;
+        high = TiledMatMul.PICK_HIGH_4;
+        FloatVector q0 = low.selectFrom(p0, p1).add(high.selectFrom(p0, p1));
+        FloatVector q1 = low.selectFrom(p2, p3).add(high.selectFrom(p2, p3));
+        FloatVector q2 = low.selectFrom(p4, p5).add(high.selectFrom(p4, p5));
+        FloatVector q3 = low.selectFrom(p6, p7).add(high.selectFrom(p6, p7));
+        low = TiledMatMul.PICK_LOW_2;
+        high = TiledMatMul.PICK_HIGH_2;
+        FloatVector r0 = low.selectFrom(q0, q1).add(high.selectFrom(q0, q1));
+        FloatVector r1 = low.selectFrom(q2, q3).add(high.selectFrom(q2, q3));
+        // Lane j now holds row j's sum.
+        TiledMatMul.PICK_LOW_1.selectFrom(r0, r1).add(TiledMatMul.PICK_HIGH_1.selectFrom(r0, r1)).mul(scale)
+                .intoArray(out, outOff);
+    }
+
     /** y[yOff+i] += alpha·x[xOff+i]. */
     public static void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
         int i = 0;
@@ -40,6 +110,30 @@ public final class FloatOps {
         }
         for (; i < n; i++) {
             y[yOff + i] += alpha * x[xOff + i];
+        }
+    }
+
+    /**
+     * {@code count} calls of {@link #axpy}, bit for bit: y += alpha[aOff+j]·(row j) for j = 0, 1,
+     * ... in turn, row j at {@code rows[rowOff + j*rowStride ..]}. Each slice of y stays in a
+     * register across the rows instead of being loaded and stored once per row.
+     */
+    public static void axpyRows(float[] alpha, int aOff, float[] rows, int rowOff, int rowStride, int count, float[] y,
+            int yOff, int n) {
+        int i = 0;
+        int upper = SPECIES.loopBound(n);
+        for (; i < upper; i += SPECIES.length()) {
+            FloatVector acc = FloatVector.fromArray(SPECIES, y, yOff + i);
+            for (int j = 0; j < count; j++) {
+                acc = FloatVector.fromArray(SPECIES, rows, rowOff + j * rowStride + i)
+                        .fma(FloatVector.broadcast(SPECIES, alpha[aOff + j]), acc);
+            }
+            acc.intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            for (int j = 0; j < count; j++) {
+                y[yOff + i] += alpha[aOff + j] * rows[rowOff + j * rowStride + i];
+            }
         }
     }
 

@@ -161,19 +161,20 @@ final class TiledMatMul {
 
 
     /**
-     * Index vectors for {@link #writeTwelveSums}: {@code PICK_LOW_h} gathers, from two vectors
+     * Index vectors for {@link #writeTwelveSums} (and attention's sixteen scores, {@link
+     * FloatOps#sixteenScaledDots}): {@code PICK_LOW_h} gathers, from two vectors
      * each holding groups of 2h lanes (one group per output), the low h lanes of every group, the
      * first vector's groups first; {@code PICK_HIGH_h} the high h lanes. Adding the two gives
      * groups of h lanes with exactly the additions of {@link Simd#sumLanes}'s fold by h.
      */
-    private static final FloatVector PICK_LOW_8 = pick(8, false);
-    private static final FloatVector PICK_HIGH_8 = pick(8, true);
-    private static final FloatVector PICK_LOW_4 = pick(4, false);
-    private static final FloatVector PICK_HIGH_4 = pick(4, true);
-    private static final FloatVector PICK_LOW_2 = pick(2, false);
-    private static final FloatVector PICK_HIGH_2 = pick(2, true);
-    private static final FloatVector PICK_LOW_1 = pick(1, false);
-    private static final FloatVector PICK_HIGH_1 = pick(1, true);
+    static final FloatVector PICK_LOW_8 = pick(8, false);
+    static final FloatVector PICK_HIGH_8 = pick(8, true);
+    static final FloatVector PICK_LOW_4 = pick(4, false);
+    static final FloatVector PICK_HIGH_4 = pick(4, true);
+    static final FloatVector PICK_LOW_2 = pick(2, false);
+    static final FloatVector PICK_HIGH_2 = pick(2, true);
+    static final FloatVector PICK_LOW_1 = pick(1, false);
+    static final FloatVector PICK_HIGH_1 = pick(1, true);
 
     /** Null where a vector has no fold by {@code h} (under 16 lanes, where they are not used). */
     private static FloatVector pick(int h, boolean high) {
