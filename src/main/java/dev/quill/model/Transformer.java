@@ -295,9 +295,9 @@ public final class Transformer {
                 int positions = rowPos[b] + 1;
                 int qRow = b * qDim;
                 int t = 0;
-                if (FloatOps.SIXTEEN_DOTS && headDim % 16 == 0) {
-                    // Sixteen positions at a time (never across a page: pages hold 32), their lane
-                    // sums folded together: the same scores, bit for bit, for a fraction of the work.
+                if (FloatOps.SIXTEEN_DOTS && headDim % 16 == 0 && KvPagePool.PAGE_TOKENS % 16 == 0) {
+                    // Sixteen positions at a time (never across a page), their lane sums folded
+                    // together: the same scores, bit for bit, for a fraction of the work.
                     float[] lanes = scoreLanes[g];
                     for (; t + 16 <= positions; t += 16) {
                         float[] page = cache.page(t);
