@@ -17,6 +17,8 @@ public final class KvPagePool {
 
     private final int layers;
     private final int kvDim;
+    private final int kvHeads;
+    private final int headDim;
     private final int maxPages;
     private final ArrayDeque<KvPage> free = new ArrayDeque<>();
     private int inUse;
@@ -31,6 +33,8 @@ public final class KvPagePool {
         }
         this.layers = config.blockCount();
         this.kvDim = config.kvDim();
+        this.kvHeads = config.headCountKv();
+        this.headDim = config.headDim();
         this.maxPages = maxPages;
         long floats = 2L * layers * PAGE_TOKENS * kvDim;
         if (floats > Integer.MAX_VALUE - 16) {
@@ -112,17 +116,24 @@ public final class KvPagePool {
         return page.refs > 1;
     }
 
-    /** Offset of layer {@code layer}'s key at slot {@code slot} of a page. */
-    int keyOffset(int layer, int slot) {
-        return ((layer * 2) * PAGE_TOKENS + slot) * kvDim;
+    /**
+     * Offset of layer {@code layer}'s key for KV head {@code kvHead} at slot {@code slot} of a
+     * page; the next slot's key for that head follows {@code headDim} floats later. Head-major, so
+     * that the positions one attention head walks are contiguous (8 KB per page for a head of 64
+     * dimensions) instead of a head-sized piece of every slot's whole key row: at 2,000
+     * positions, a token then reads its KV cache as a few long streams, not as 256-byte pieces
+     * {@code kvDim} floats apart.
+     */
+    int keyOffset(int layer, int kvHead, int slot) {
+        return (((layer * 2) * kvHeads + kvHead) * PAGE_TOKENS + slot) * headDim;
     }
 
-    /** Offset of layer {@code layer}'s value at slot {@code slot} of a page. */
-    int valueOffset(int layer, int slot) {
-        return ((layer * 2 + 1) * PAGE_TOKENS + slot) * kvDim;
+    /** Offset of layer {@code layer}'s value for KV head {@code kvHead} at slot {@code slot}; see {@link #keyOffset}. */
+    int valueOffset(int layer, int kvHead, int slot) {
+        return (((layer * 2 + 1) * kvHeads + kvHead) * PAGE_TOKENS + slot) * headDim;
     }
 
-    /** One page: for each layer, keys then values of {@link #PAGE_TOKENS} positions. */
+    /** One page: for each layer, keys then values of {@link #PAGE_TOKENS} positions, each head's positions together. */
     static final class KvPage {
         final float[] data;
         int refs;

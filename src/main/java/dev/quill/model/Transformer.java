@@ -250,17 +250,18 @@ public final class Transformer {
             }
         }
         FloatOps.roundToHalf(q, 0, n * qDim);
+        FloatOps.roundToHalf(k, 0, n * kvDim);
+        FloatOps.roundToHalf(v, 0, n * kvDim);
+        int headDim = c.headDim();
         for (int b = 0; b < n; b++) {
             KvCache cache = rowCache[b];
             float[] page = cache.page(rowPos[b]);
             int slot = rowPos[b] & (KvPagePool.PAGE_TOKENS - 1);
             KvPagePool pages = cache.pool();
-            int kOff = pages.keyOffset(l, slot);
-            int vOff = pages.valueOffset(l, slot);
-            System.arraycopy(k, b * kvDim, page, kOff, kvDim);
-            System.arraycopy(v, b * kvDim, page, vOff, kvDim);
-            FloatOps.roundToHalf(page, kOff, kvDim);
-            FloatOps.roundToHalf(page, vOff, kvDim);
+            for (int g = 0; g < c.headCountKv(); g++) {
+                System.arraycopy(k, b * kvDim + g * headDim, page, pages.keyOffset(l, g, slot), headDim);
+                System.arraycopy(v, b * kvDim + g * headDim, page, pages.valueOffset(l, g, slot), headDim);
+            }
         }
 
         attentionLayer = l;
@@ -283,15 +284,13 @@ public final class Transformer {
         int headDim = c.headDim();
         int group = c.headCount() / c.headCountKv();
         int qDim = c.qDim();
-        int kvDim = c.kvDim();
         for (int g = g0; g < g1; g++) {
-            int kvHead = g * headDim;
             int firstHead = g * group;
             for (int b = 0; b < n; b++) {
                 KvCache cache = rowCache[b];
                 KvPagePool pages = cache.pool();
-                int kBase = pages.keyOffset(l, 0) + kvHead;
-                int vBase = pages.valueOffset(l, 0) + kvHead;
+                int kBase = pages.keyOffset(l, g, 0);
+                int vBase = pages.valueOffset(l, g, 0);
                 int positions = rowPos[b] + 1;
                 int qRow = b * qDim;
                 int t = 0;
@@ -301,16 +300,16 @@ public final class Transformer {
                     float[] lanes = scoreLanes[g];
                     for (; t + 16 <= positions; t += 16) {
                         float[] page = cache.page(t);
-                        int key = kBase + (t & (KvPagePool.PAGE_TOKENS - 1)) * kvDim;
+                        int key = kBase + (t & (KvPagePool.PAGE_TOKENS - 1)) * headDim;
                         for (int h = firstHead; h < firstHead + group; h++) {
-                            FloatOps.sixteenScaledDots(q, qRow + h * headDim, page, key, kvDim, headDim, attentionScale,
+                            FloatOps.sixteenScaledDots(q, qRow + h * headDim, page, key, headDim, headDim, attentionScale,
                                     lanes, scores, h * maxContext + t);
                         }
                     }
                 }
                 for (; t < positions; t++) {
                     float[] page = cache.page(t);
-                    int key = kBase + (t & (KvPagePool.PAGE_TOKENS - 1)) * kvDim;
+                    int key = kBase + (t & (KvPagePool.PAGE_TOKENS - 1)) * headDim;
                     for (int h = firstHead; h < firstHead + group; h++) {
                         scores[h * maxContext + t] = FloatOps.dot(q, qRow + h * headDim, page, key, headDim) * attentionScale;
                     }
@@ -326,7 +325,7 @@ public final class Transformer {
                     float[] page = cache.page(p);
                     int count = Math.min(KvPagePool.PAGE_TOKENS, positions - p);
                     for (int h = firstHead; h < firstHead + group; h++) {
-                        FloatOps.axpyRows(scores, h * maxContext + p, page, vBase, kvDim, count, attentionOut,
+                        FloatOps.axpyRows(scores, h * maxContext + p, page, vBase, headDim, count, attentionOut,
                                 qRow + h * headDim, headDim);
                     }
                 }
