@@ -41,12 +41,28 @@ public final class FloatOps {
      */
     public static void sixteenScaledDots(float[] q, int qOff, float[] k, int kOff, int kStride, int n, float scale,
             float[] lanes, float[] out, int outOff) {
-        for (int j = 0; j < 16; j++) {
-            FloatVector acc = FloatVector.zero(SPECIES);
+        // Four rows at a time, each with its own accumulator: four independent chains of FMAs
+        // instead of one (an FMA waits four cycles for the one before it).
+        for (int j = 0; j < 16; j += 4) {
+            int k0 = kOff + j * kStride;
+            int k1 = k0 + kStride;
+            int k2 = k1 + kStride;
+            int k3 = k2 + kStride;
+            FloatVector acc0 = FloatVector.zero(SPECIES);
+            FloatVector acc1 = acc0;
+            FloatVector acc2 = acc0;
+            FloatVector acc3 = acc0;
             for (int i = 0; i < n; i += 16) {
-                acc = FloatVector.fromArray(SPECIES, q, qOff + i).fma(FloatVector.fromArray(SPECIES, k, kOff + j * kStride + i), acc);
+                FloatVector query = FloatVector.fromArray(SPECIES, q, qOff + i);
+                acc0 = query.fma(FloatVector.fromArray(SPECIES, k, k0 + i), acc0);
+                acc1 = query.fma(FloatVector.fromArray(SPECIES, k, k1 + i), acc1);
+                acc2 = query.fma(FloatVector.fromArray(SPECIES, k, k2 + i), acc2);
+                acc3 = query.fma(FloatVector.fromArray(SPECIES, k, k3 + i), acc3);
             }
-            acc.intoArray(lanes, 16 * j);
+            acc0.intoArray(lanes, 16 * j);
+            acc1.intoArray(lanes, 16 * j + 16);
+            acc2.intoArray(lanes, 16 * j + 32);
+            acc3.intoArray(lanes, 16 * j + 48);
         }
         sumSixteenLanes(lanes, scale, out, outOff);
     }
@@ -121,8 +137,28 @@ public final class FloatOps {
     public static void axpyRows(float[] alpha, int aOff, float[] rows, int rowOff, int rowStride, int count, float[] y,
             int yOff, int n) {
         int i = 0;
-        int upper = SPECIES.loopBound(n);
-        for (; i < upper; i += SPECIES.length()) {
+        int step = SPECIES.length();
+        // Four slices of y at a time: four independent chains of FMAs across the rows instead of
+        // one (an FMA waits four cycles for the one before it).
+        for (; i + 4 * step <= n; i += 4 * step) {
+            FloatVector acc0 = FloatVector.fromArray(SPECIES, y, yOff + i);
+            FloatVector acc1 = FloatVector.fromArray(SPECIES, y, yOff + i + step);
+            FloatVector acc2 = FloatVector.fromArray(SPECIES, y, yOff + i + 2 * step);
+            FloatVector acc3 = FloatVector.fromArray(SPECIES, y, yOff + i + 3 * step);
+            for (int j = 0; j < count; j++) {
+                FloatVector a = FloatVector.broadcast(SPECIES, alpha[aOff + j]);
+                int row = rowOff + j * rowStride + i;
+                acc0 = FloatVector.fromArray(SPECIES, rows, row).fma(a, acc0);
+                acc1 = FloatVector.fromArray(SPECIES, rows, row + step).fma(a, acc1);
+                acc2 = FloatVector.fromArray(SPECIES, rows, row + 2 * step).fma(a, acc2);
+                acc3 = FloatVector.fromArray(SPECIES, rows, row + 3 * step).fma(a, acc3);
+            }
+            acc0.intoArray(y, yOff + i);
+            acc1.intoArray(y, yOff + i + step);
+            acc2.intoArray(y, yOff + i + 2 * step);
+            acc3.intoArray(y, yOff + i + 3 * step);
+        }
+        for (int upper = SPECIES.loopBound(n); i < upper; i += step) {
             FloatVector acc = FloatVector.fromArray(SPECIES, y, yOff + i);
             for (int j = 0; j < count; j++) {
                 acc = FloatVector.fromArray(SPECIES, rows, rowOff + j * rowStride + i)

@@ -44,7 +44,7 @@ class AttentionOpsTest {
     @Test
     void axpyRowsEqualsOneAxpyPerRowBitForBit() {
         Random rnd = new Random(8);
-        for (int n : new int[] {64, 128, 75}) {
+        for (int n : new int[] {64, 128, 75, 100, 48}) {
             int stride = n + 40;
             int count = 32;
             float[] rows = new float[count * stride + 7];
