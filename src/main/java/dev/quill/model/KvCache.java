@@ -105,8 +105,8 @@ public final class KvCache implements AutoCloseable {
         length = newLength;
     }
 
-    /** The page array holding position {@code pos}. */
-    float[] page(int pos) {
+    /** The page array (halves) holding position {@code pos}. */
+    short[] page(int pos) {
         return pages[pos >> KvPagePool.PAGE_SHIFT].data;
     }
 

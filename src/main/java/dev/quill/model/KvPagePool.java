@@ -36,9 +36,9 @@ public final class KvPagePool {
         this.kvHeads = config.headCountKv();
         this.headDim = config.headDim();
         this.maxPages = maxPages;
-        long floats = 2L * layers * PAGE_TOKENS * kvDim;
-        if (floats > Integer.MAX_VALUE - 16) {
-            throw new IllegalArgumentException("a KV page of " + floats + " floats is too large for one array");
+        long values = 2L * layers * PAGE_TOKENS * kvDim;
+        if (values > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("a KV page of " + values + " values is too large for one array");
         }
     }
 
@@ -52,9 +52,9 @@ public final class KvPagePool {
         return (int) ((tokens + PAGE_TOKENS - 1) / PAGE_TOKENS);
     }
 
-    /** Bytes of KV memory one position takes (keys and values of every layer). */
+    /** Bytes of KV memory one position takes (keys and values of every layer, as halves). */
     public long bytesPerToken() {
-        return 2L * layers * kvDim * Float.BYTES;
+        return 2L * layers * kvDim * Short.BYTES;
     }
 
     public long bytesPerPage() {
@@ -87,7 +87,7 @@ public final class KvPagePool {
         }
         KvPage page = free.poll();
         if (page == null) {
-            page = new KvPage(new float[2 * layers * PAGE_TOKENS * kvDim]);
+            page = new KvPage(new short[2 * layers * PAGE_TOKENS * kvDim]);
             created++;
         }
         page.refs = 1;
@@ -118,11 +118,11 @@ public final class KvPagePool {
 
     /**
      * Offset of layer {@code layer}'s key for KV head {@code kvHead} at slot {@code slot} of a
-     * page; the next slot's key for that head follows {@code headDim} floats later. Head-major, so
+     * page; the next slot's key for that head follows {@code headDim} values later. Head-major, so
      * that the positions one attention head walks are contiguous (8 KB per page for a head of 64
      * dimensions) instead of a head-sized piece of every slot's whole key row: at 2,000
-     * positions, a token then reads its KV cache as a few long streams, not as 256-byte pieces
-     * {@code kvDim} floats apart.
+     * positions, a token then reads its KV cache as a few long streams, not as head-sized pieces
+     * {@code kvDim} values apart.
      */
     int keyOffset(int layer, int kvHead, int slot) {
         return (((layer * 2) * kvHeads + kvHead) * PAGE_TOKENS + slot) * headDim;
@@ -133,12 +133,16 @@ public final class KvPagePool {
         return (((layer * 2 + 1) * kvHeads + kvHead) * PAGE_TOKENS + slot) * headDim;
     }
 
-    /** One page: for each layer, keys then values of {@link #PAGE_TOKENS} positions, each head's positions together. */
+    /**
+     * One page: for each layer, keys then values of {@link #PAGE_TOKENS} positions, each head's
+     * positions together. Values are IEEE halves (bits), as llama.cpp's default F16 cache keeps
+     * them: half the memory of floats, and half the bytes a token's attention reads.
+     */
     static final class KvPage {
-        final float[] data;
+        final short[] data;
         int refs;
 
-        KvPage(float[] data) {
+        KvPage(short[] data) {
             this.data = data;
         }
     }

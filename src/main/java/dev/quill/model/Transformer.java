@@ -1,6 +1,7 @@
 package dev.quill.model;
 
 import dev.quill.tensor.ActivationFormat;
+import dev.quill.tensor.CacheAlignment;
 import dev.quill.tensor.FloatOps;
 import dev.quill.tensor.MatrixProduct;
 import dev.quill.tensor.ThreadPool;
@@ -37,6 +38,10 @@ public final class Transformer {
     private final float[] scores;
     /** Per KV head (each is attended by one thread at a time): lane vectors of sixteen scores. */
     private final float[][] scoreLanes;
+    /** Per KV head: one page of its keys or values widened to floats (from {@link #SCRATCH_START}). */
+    private final float[][] kvScratch;
+    /** Where the scratch's floats start: on a cache line, so no vector load splits across two. */
+    private static final int SCRATCH_START = CacheAlignment.FIRST_ALIGNED_FLOAT;
     private final float[] ropeCos;
     private final float[] ropeSin;
     private final float[] lastHidden;
@@ -83,6 +88,7 @@ public final class Transformer {
         gateUp = fusedGateUp ? new float[maxBatch * 2 * ffn] : null;
         scores = new float[config.headCount() * maxContext];
         scoreLanes = new float[config.headCountKv()][256];
+        kvScratch = new float[config.headCountKv()][SCRATCH_START + KvPagePool.PAGE_TOKENS * config.headDim()];
         ropeCos = new float[maxBatch * config.ropeDimensions() / 2];
         ropeSin = new float[maxBatch * config.ropeDimensions() / 2];
         lastHidden = new float[dim];
@@ -250,17 +256,15 @@ public final class Transformer {
             }
         }
         FloatOps.roundToHalf(q, 0, n * qDim);
-        FloatOps.roundToHalf(k, 0, n * kvDim);
-        FloatOps.roundToHalf(v, 0, n * kvDim);
         int headDim = c.headDim();
         for (int b = 0; b < n; b++) {
             KvCache cache = rowCache[b];
-            float[] page = cache.page(rowPos[b]);
+            short[] page = cache.page(rowPos[b]);
             int slot = rowPos[b] & (KvPagePool.PAGE_TOKENS - 1);
             KvPagePool pages = cache.pool();
             for (int g = 0; g < c.headCountKv(); g++) {
-                System.arraycopy(k, b * kvDim + g * headDim, page, pages.keyOffset(l, g, slot), headDim);
-                System.arraycopy(v, b * kvDim + g * headDim, page, pages.valueOffset(l, g, slot), headDim);
+                FloatOps.floatsToHalves(k, b * kvDim + g * headDim, page, pages.keyOffset(l, g, slot), headDim);
+                FloatOps.floatsToHalves(v, b * kvDim + g * headDim, page, pages.valueOffset(l, g, slot), headDim);
             }
         }
 
@@ -275,8 +279,9 @@ public final class Transformer {
      * Attention output of KV heads [g0, g1) for every row of the step. Split by KV head, each
      * position is walked once for all the query heads that share it: its keys and values are read
      * from memory once per layer, not once per query head (at 2,000 positions a KV head's cache no
-     * longer fits in L2). Each head's arithmetic is unchanged: the same dot per position, the same
-     * order of additions.
+     * longer fits in L2), and widened from halves once, a page at a time, into this head's
+     * scratch. Each head's arithmetic is unchanged: the same dot per position, the same order of
+     * additions.
      */
     private void attendKvHeads(int g0, int g1) {
         int l = attentionLayer;
@@ -284,8 +289,11 @@ public final class Transformer {
         int headDim = c.headDim();
         int group = c.headCount() / c.headCountKv();
         int qDim = c.qDim();
+        boolean sixteenAtATime = FloatOps.SIXTEEN_DOTS && headDim % 16 == 0 && KvPagePool.PAGE_TOKENS % 16 == 0;
         for (int g = g0; g < g1; g++) {
             int firstHead = g * group;
+            float[] kv = kvScratch[g];
+            float[] lanes = scoreLanes[g];
             for (int b = 0; b < n; b++) {
                 KvCache cache = rowCache[b];
                 KvPagePool pages = cache.pool();
@@ -293,25 +301,25 @@ public final class Transformer {
                 int vBase = pages.valueOffset(l, g, 0);
                 int positions = rowPos[b] + 1;
                 int qRow = b * qDim;
-                int t = 0;
-                if (FloatOps.SIXTEEN_DOTS && headDim % 16 == 0 && KvPagePool.PAGE_TOKENS % 16 == 0) {
-                    // Sixteen positions at a time (never across a page), their lane sums folded
-                    // together: the same scores, bit for bit, for a fraction of the work.
-                    float[] lanes = scoreLanes[g];
-                    for (; t + 16 <= positions; t += 16) {
-                        float[] page = cache.page(t);
-                        int key = kBase + (t & (KvPagePool.PAGE_TOKENS - 1)) * headDim;
-                        for (int h = firstHead; h < firstHead + group; h++) {
-                            FloatOps.sixteenScaledDots(q, qRow + h * headDim, page, key, headDim, headDim, attentionScale,
-                                    lanes, scores, h * maxContext + t);
+                for (int p = 0; p < positions; p += KvPagePool.PAGE_TOKENS) {
+                    int count = Math.min(KvPagePool.PAGE_TOKENS, positions - p);
+                    FloatOps.halvesToFloats(cache.page(p), kBase, kv, SCRATCH_START, count * headDim);
+                    int t = 0;
+                    if (sixteenAtATime) {
+                        // Sixteen positions at a time, their lane sums folded together: the same
+                        // scores, bit for bit, for a fraction of the work.
+                        for (; t + 16 <= count; t += 16) {
+                            for (int h = firstHead; h < firstHead + group; h++) {
+                                FloatOps.sixteenScaledDots(q, qRow + h * headDim, kv, SCRATCH_START + t * headDim, headDim,
+                                        headDim, attentionScale, lanes, scores, h * maxContext + p + t);
+                            }
                         }
                     }
-                }
-                for (; t < positions; t++) {
-                    float[] page = cache.page(t);
-                    int key = kBase + (t & (KvPagePool.PAGE_TOKENS - 1)) * headDim;
-                    for (int h = firstHead; h < firstHead + group; h++) {
-                        scores[h * maxContext + t] = FloatOps.dot(q, qRow + h * headDim, page, key, headDim) * attentionScale;
+                    for (; t < count; t++) {
+                        for (int h = firstHead; h < firstHead + group; h++) {
+                            scores[h * maxContext + p + t] =
+                                    FloatOps.dot(q, qRow + h * headDim, kv, SCRATCH_START + t * headDim, headDim) * attentionScale;
+                        }
                     }
                 }
                 for (int h = firstHead; h < firstHead + group; h++) {
@@ -322,10 +330,10 @@ public final class Transformer {
                 }
                 // A page's positions at a time: each head's output stays in registers across them.
                 for (int p = 0; p < positions; p += KvPagePool.PAGE_TOKENS) {
-                    float[] page = cache.page(p);
                     int count = Math.min(KvPagePool.PAGE_TOKENS, positions - p);
+                    FloatOps.halvesToFloats(cache.page(p), vBase, kv, SCRATCH_START, count * headDim);
                     for (int h = firstHead; h < firstHead + group; h++) {
-                        FloatOps.axpyRows(scores, h * maxContext + p, page, vBase, headDim, count, attentionOut,
+                        FloatOps.axpyRows(scores, h * maxContext + p, kv, SCRATCH_START, headDim, count, attentionOut,
                                 qRow + h * headDim, headDim);
                     }
                 }

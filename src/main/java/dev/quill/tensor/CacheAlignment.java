@@ -13,6 +13,12 @@ public final class CacheAlignment {
     private CacheAlignment() {
     }
 
+    /**
+     * The index of a float array whose address is a multiple of 64 bytes when objects are
+     * 64-byte aligned (array data follows a 16-byte header); only a few unused floats otherwise.
+     */
+    public static final int FIRST_ALIGNED_FLOAT = TiledMatMul.ALIGNED;
+
     /** The JVM's object alignment in bytes (8 unless set), or 0 where the JVM does not say. */
     public static int objectAlignmentBytes() {
         try {

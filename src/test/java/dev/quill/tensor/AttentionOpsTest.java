@@ -97,4 +97,41 @@ class AttentionOpsTest {
         }
         assertNotEquals(0, differing);
     }
+
+    /**
+     * The KV cache stores halves: storing rounds to the nearest half (ties to even, overflow to
+     * infinity, tiny values to subnormals or zero) and loading gives that half's exact value,
+     * whatever the loops compile to. Checked over many calls, so C2's vectorized loops are
+     * checked too, not only the interpreter's.
+     */
+    @Test
+    void halvesRoundTripAsJavasOwnHalfConversions() {
+        float[] special = {0f, -0f, 1f, -1f, 65504f, 65520f, -65520f, 1e6f, 5.96e-8f, 2.98e-8f, 2.99e-8f, 1e-9f,
+            6.1e-5f, 1.0009765625f, 1.00048828125f, 1.00146484375f, Float.NaN, Float.POSITIVE_INFINITY,
+            Float.NEGATIVE_INFINITY, 3.14159f, -2.71828f};
+        Random rnd = new Random(11);
+        int n = 1000;
+        float[] values = new float[n];
+        short[] halves = new short[n + 5];
+        float[] back = new float[n + 3];
+        for (int round = 0; round < 2000; round++) {
+            for (int i = 0; i < n; i++) {
+                values[i] = i < special.length ? special[i] : (float) (rnd.nextGaussian() * Math.pow(2, rnd.nextInt(40) - 25));
+            }
+            FloatOps.floatsToHalves(values, 0, halves, 5, n);
+            FloatOps.halvesToFloats(halves, 5, back, 3, n);
+            for (int i = 0; i < n; i++) {
+                short expected = Float.floatToFloat16(values[i]);
+                if (Float.isNaN(values[i])) {
+                    assertEquals(true, Float.isNaN(Float.float16ToFloat(halves[5 + i])), "NaN stays NaN");
+                    assertEquals(true, Float.isNaN(back[3 + i]), "NaN stays NaN");
+                    continue;
+                }
+                assertEquals(expected, halves[5 + i], "half of " + values[i]);
+                assertEquals(Float.floatToRawIntBits(Float.float16ToFloat(expected)), Float.floatToRawIntBits(back[3 + i]),
+                        "value of the half of " + values[i]);
+            }
+        }
+        assertEquals(Float.floatToFloat16(65520f), Float.floatToFloat16(Float.POSITIVE_INFINITY), "65520 rounds to infinity");
+    }
 }
