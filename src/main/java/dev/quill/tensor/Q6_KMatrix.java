@@ -75,6 +75,18 @@ public final class Q6_KMatrix extends WeightMatrix {
         return true;
     }
 
+    /**
+     * The slowest decode of the common types, and the one that gained from long runs: batches of
+     * 4, 8 and 16 vectors over a 65536x2048 matrix streamed from memory ran 12%, 15% and 21%
+     * faster (single thread, alternating in one JVM), while Q4_0, Q4_K, Q8_0 and F16 stayed
+     * within 4%. With 8 streams on a Q4_0 file, its Q6_K output product took 33-36 instead of
+     * 39-43 ms a step.
+     */
+    @Override
+    protected boolean decodesInLongRuns() {
+        return true;
+    }
+
     @Override
     protected void decodeRange(int row, int first, int count, float[] out, int off) {
         long block = row * rowBytes + (long) (first / BLOCK) * BLOCK_BYTES;

@@ -68,7 +68,7 @@ final class TiledMatMul {
     static void multiplyRows(WeightMatrix m, float[] x, int xOff, int xStride, int batch, float[] out,
             int outStride, int from, int to) {
         int cols = m.cols();
-        int blockRows = blockRows(cols, batch);
+        int blockRows = blockRows(cols, batch, m.decodesInLongRuns());
         Scratch scratch = SCRATCH.get();
         if (scratch.tile.length < ALIGNED + blockRows * cols) {
             scratch.tile = new float[ALIGNED + blockRows * cols];
@@ -121,10 +121,11 @@ final class TiledMatMul {
      * batch's inputs fit in L2; else whole groups filling about {@link #TILE_BYTES}. In a
      * single-thread 2048x2048 product, batch 8 ran 16% faster with three rows and batch 128 10%
      * faster with blocks; prefill of 128 tokens (2 threads, where the inputs otherwise stream
-     * from the shared L3 for every three rows) 15-17% faster on Q8_0 and Q4_K_M files.
+     * from the shared L3 for every three rows) 15-17% faster on Q8_0 and Q4_K_M files. Types
+     * that {@link WeightMatrix#decodesInLongRuns} always take blocks.
      */
-    static int blockRows(int cols, int batch) {
-        if ((long) batch * cols * Float.BYTES <= CACHED_INPUT_BYTES) {
+    static int blockRows(int cols, int batch, boolean longRuns) {
+        if (!longRuns && (long) batch * cols * Float.BYTES <= CACHED_INPUT_BYTES) {
             return ROWS;
         }
         return Math.max(1, TILE_BYTES / (ROWS * cols * Float.BYTES)) * ROWS;

@@ -158,6 +158,14 @@ public abstract class WeightMatrix {
         return false;
     }
 
+    /**
+     * Whether {@link TiledMatMul} should decode this matrix in blocks of many rows even for small
+     * batches, instead of three rows at a time. False by default; true where measured faster.
+     */
+    protected boolean decodesInLongRuns() {
+        return false;
+    }
+
     /** Fast decode of one whole row into {@code out[off .. off+cols)}; see {@link #decodeRange}. */
     final void decodeRow(int row, float[] out, int off) {
         decodeRange(row, 0, cols, out, off);

@@ -88,7 +88,7 @@ class WeightMatrixDotTest {
         int rows = 100;
         int cols = 512;
         int batch = 130;
-        assertTrue(TiledMatMul.blockRows(cols, batch) > 3 * 4, "the batch must take the blocked path");
+        assertTrue(TiledMatMul.blockRows(cols, batch, false) > 3 * 4, "the batch must take the blocked path");
         WeightMatrix m = WeightMatrix.of(type, KernelChecks.randomMatrix(type, rows, cols, rnd), rows, cols);
         List<String> failures = new ArrayList<>();
         try (ThreadPool pool = new ThreadPool(2)) {
