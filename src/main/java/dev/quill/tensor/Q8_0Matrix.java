@@ -83,6 +83,50 @@ public final class Q8_0Matrix extends WeightMatrix {
         return Simd.sumLanes(acc.add(other));
     }
 
+    @Override
+    protected void dotRows(float[] x, int xOff, int xStride, int batch, float[] out, int outStride, int from, int to) {
+        float[] lanes = TiledMatMul.laneScratch();
+        for (int tile = from; tile < to; tile += ROW_TILE) {
+            int tileEnd = Math.min(to, tile + ROW_TILE);
+            // An odd vector out goes through the pair kernel with itself, not through dot: with
+            // both kernels inlined here the method outgrew C2's inlining budget (see Simd).
+            for (int b = 0; b < batch; b += 2) {
+                int second = Math.min(b + 1, batch - 1);
+                for (int r = tile; r < tileEnd; r++) {
+                    dotTwo(r, x, xOff + b * xStride, xOff + second * xStride, lanes);
+                    out[b * outStride + r] = Simd.sumLanes(lanes, 0);
+                    out[second * outStride + r] = Simd.sumLanes(lanes, LANES);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #dot} for two vectors: each chunk's weights are decoded once and multiplied into both.
+     * Leaves each vector's {@code acc + other} at {@code lanes[0 ..]} and {@code lanes[LANES ..]}.
+     */
+    private void dotTwo(int row, float[] x, int xFirst, int xSecond, float[] lanes) {
+        long block = row * rowBytes;
+        int blocks = cols / BLOCK;
+        FloatVector acc = FloatVector.zero(F);
+        FloatVector other = FloatVector.zero(F);
+        FloatVector secondAcc = FloatVector.zero(F);
+        FloatVector secondOther = FloatVector.zero(F);
+        for (int b = 0, xb = 0; b < blocks; b++, block += BLOCK_BYTES, xb += BLOCK) {
+            FloatVector scale = FloatVector.broadcast(F, Simd.half(data, block));
+            for (int e = 0; e < BLOCK; e += 2 * LANES) {
+                FloatVector even = Simd.bytesAsFloats(data, block + QS, e).mul(scale);
+                FloatVector odd = Simd.bytesAsFloats(data, block + QS, e + LANES).mul(scale);
+                acc = even.fma(Simd.loadX(x, xFirst + xb + e), acc);
+                other = odd.fma(Simd.loadX(x, xFirst + xb + e + LANES), other);
+                secondAcc = even.fma(Simd.loadX(x, xSecond + xb + e), secondAcc);
+                secondOther = odd.fma(Simd.loadX(x, xSecond + xb + e + LANES), secondOther);
+            }
+        }
+        acc.add(other).intoArray(lanes, 0);
+        secondAcc.add(secondOther).intoArray(lanes, LANES);
+    }
+
     /** d = max|x| / 127 (as stored in the half), q = round(x / d). */
     static void quantizeRow(float[] src, int srcOff, int n, MemorySegment dst, long dstOff) {
         for (int b = 0; b < n / BLOCK; b++) {

@@ -47,6 +47,15 @@ final class TiledMatMul {
     }
 
     /**
+     * The calling thread's lane scratch ({@code 12 * LANES} floats), for kernels that finish their
+     * lane sums in scalar code ({@link Simd#sumLanes(float[], int)}) to stay inside C2's inlining
+     * budget. Taken once per range of rows: a thread-local lookup per row would cost more.
+     */
+    static float[] laneScratch() {
+        return SCRATCH.get().laneSums;
+    }
+
+    /**
      * Where the kernels' arrays start: the index whose address is a multiple of 64 bytes when
      * objects are 64-byte aligned ({@code -XX:ObjectAlignmentInBytes=64}, which the launcher
      * sets; array data follows a 16-byte header). Then no 64-byte vector load splits across two
