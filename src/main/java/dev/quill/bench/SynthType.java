@@ -6,7 +6,9 @@ import dev.quill.tensor.GgmlType;
  * The weight-type mixes {@code quill synth} writes, following llama.cpp's quantizer choices so the
  * files resemble the published ones: norms stay F32; the output matrix (or the embedding when it
  * doubles as output) is Q6_K in the 4-bit files; Q4_K_M gives Q6_K to attn_v and ffn_down in the
- * first and last eighth of the layers and every third layer between.
+ * first and last eighth of the layers and every third layer between. A k-quant whose 256-value
+ * blocks do not divide a row (SmolLM2's 576, Qwen2.5's 896) falls back as llama.cpp's quantizer
+ * does: Q6_K to Q8_0, Q4_K to Q5_0, and F16 when even 32-value blocks do not fit.
  */
 public enum SynthType {
     F16(1),
@@ -65,6 +67,19 @@ public enum SynthType {
             case Q4_K_M -> (role.equals("attn_v") || role.equals("ffn_down")) && moreBits(layer, layers)
                     ? GgmlType.Q6_K : GgmlType.Q4_K;
         };
+    }
+
+    /** {@code wanted}, or the type llama.cpp's quantizer falls back to when its blocks do not divide a row. */
+    static GgmlType fittingRowLength(GgmlType wanted, int rowLength) {
+        if (rowLength % wanted.blockSize() == 0) {
+            return wanted;
+        }
+        GgmlType fallback = switch (wanted) {
+            case Q6_K -> GgmlType.Q8_0;
+            case Q4_K -> GgmlType.Q5_0;
+            default -> GgmlType.F16;
+        };
+        return rowLength % fallback.blockSize() == 0 ? fallback : GgmlType.F16;
     }
 
     private static boolean moreBits(int layer, int layers) {

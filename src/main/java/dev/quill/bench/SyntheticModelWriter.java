@@ -180,7 +180,8 @@ public final class SyntheticModelWriter {
         return bb.array();
     }
 
-    private void matrix(GgufWriter w, String name, GgmlType t, int rows, int cols, int index) {
+    private void matrix(GgufWriter w, String name, GgmlType wanted, int rows, int cols, int index) {
+        GgmlType t = SynthType.fittingRowLength(wanted, cols);
         long tensorSeed = seed * 1_000_003L + index;
         w.addTensor(name, t, new long[] {cols, rows}, out -> writeRandomRows(out, t, rows, cols, tensorSeed));
     }

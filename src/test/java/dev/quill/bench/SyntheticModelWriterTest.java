@@ -63,6 +63,52 @@ class SyntheticModelWriterTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(SynthType.class)
+    void rowsThatKQuantBlocksDoNotDivideFallBackAsLlamaCppDoes(SynthType type) throws IOException {
+        // SmolLM2-135M's rows are 576 wide: 256-value k-quant blocks do not divide them. Scaled down: 96.
+        ModelPreset smolLike = new ModelPreset("tiny-smol", "llama", 96, 2, 3, 1, 256, 300, true, 512, 1e5f, 1e-5f, null);
+        Path file = tmp.resolve("smol-" + type + ".gguf");
+        new SyntheticModelWriter(smolLike, type, 2, null).write(file);
+        try (GgufFile f = GgufFile.open(file)) {
+            GgmlType embedding = f.tensor("token_embd.weight").type();
+            GgmlType query = f.tensor("blk.0.attn_q.weight").type();
+            GgmlType down = f.tensor("blk.1.ffn_down.weight").type();
+            switch (type) {
+                case Q4_K_M -> {
+                    assertEquals(GgmlType.Q8_0, embedding, "Q6_K falls back to Q8_0");
+                    assertEquals(GgmlType.Q5_0, query, "Q4_K falls back to Q5_0");
+                    assertEquals(GgmlType.Q6_K, down, "ffn_down rows are 256 wide: no fallback");
+                }
+                case Q4_0 -> {
+                    assertEquals(GgmlType.Q8_0, embedding);
+                    assertEquals(GgmlType.Q4_0, query);
+                }
+                case Q6_K -> {
+                    assertEquals(GgmlType.Q8_0, embedding);
+                    assertEquals(GgmlType.Q6_K, down);
+                }
+                default -> assertEquals(type.name(), query.name());
+            }
+        }
+        try (Model m = Model.load(file, ModelOptions.defaults().withThreads(1))) {
+            float[] logits = new float[300];
+            m.newTransformer().forward(m.newCache(), new int[] {1, 200, 201}, 0, 3, logits, false);
+            for (float v : logits) {
+                assertTrue(Float.isFinite(v));
+            }
+        }
+    }
+
+    @Test
+    void aRowThatNoFallbackBlockDividesIsWrittenAsF16() {
+        assertEquals(GgmlType.Q6_K, SynthType.fittingRowLength(GgmlType.Q6_K, 2048));
+        assertEquals(GgmlType.Q8_0, SynthType.fittingRowLength(GgmlType.Q6_K, 576));
+        assertEquals(GgmlType.Q5_0, SynthType.fittingRowLength(GgmlType.Q4_K, 896));
+        assertEquals(GgmlType.F16, SynthType.fittingRowLength(GgmlType.Q4_K, 80));
+        assertEquals(GgmlType.F16, SynthType.fittingRowLength(GgmlType.Q4_0, 80));
+    }
+
     @Test
     void theSameSeedWritesTheSameBytesAndAnotherSeedDoesNot() throws IOException {
         Path a = tmp.resolve("a.gguf");
