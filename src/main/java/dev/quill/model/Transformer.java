@@ -53,9 +53,24 @@ public final class Transformer {
     /** The pool's bodies, made once: a capturing lambda per call would allocate on every step. */
     private final MatrixProduct product = new MatrixProduct();
     private final ThreadPool.RangeBody attentionBody = this::attendKvHeads;
-    /** Arguments of the attention loop under way (read by {@link #attendKvHeads}). */
+    /*
+     * The per-row work between the products (norms, activation conversion, RoPE, SwiGLU) is split
+     * across the pool by rows as well: done by one thread it was 7% of a 128-token prefill on 2
+     * threads and, by Amdahl's law, most of what kept prefill from scaling to 16 threads. Each
+     * row's arithmetic is unchanged, so results do not depend on the split.
+     */
+    private final ThreadPool.RangeBody normRows = this::normRows;
+    private final ThreadPool.RangeBody convertRows = this::convertRows;
+    private final ThreadPool.RangeBody positionRows = this::positionRows;
+    private final ThreadPool.RangeBody swigluRows = this::swigluRows;
+    /** Arguments of the loop under way, read by the bodies above and {@link #attendKvHeads}. */
     private int attentionLayer;
     private int attentionRows;
+    private float[] normWeight;
+    private ActivationFormat convertFormat;
+    private float[] convertSource;
+    private int convertCols;
+    private LayerWeights positionLayer;
 
     public Transformer(ModelConfig config, ModelWeights weights, ThreadPool pool, int maxBatch, int maxContext) {
         if (maxBatch < 1) {
@@ -214,9 +229,8 @@ public final class Transformer {
         int dim = c.embeddingLength();
         int qDim = c.qDim();
         int kvDim = c.kvDim();
-        for (int b = 0; b < n; b++) {
-            FloatOps.rmsNorm(x, b * dim, layer.attentionNorm(), c.rmsNormEpsilon(), xb, b * dim, dim);
-        }
+        normWeight = layer.attentionNorm();
+        pool.parallelFor(n, normRows);
         if (layer.fusedQkv()) {
             int rows = qDim + 2 * kvDim;
             product.matMul(layer.qkv(), input(layer.qkv(), xb, n, dim), dim, n, qkv, rows, pool);
@@ -234,41 +248,10 @@ public final class Transformer {
             float[] inV = sameFormat(layer.wk(), layer.wv()) ? inK : input(layer.wv(), xb, n, dim);
             product.matMul(layer.wv(), inV, dim, n, v, kvDim, pool);
         }
-        for (int b = 0; b < n; b++) {
-            if (layer.bq() != null) {
-                FloatOps.add(layer.bq(), 0, q, b * qDim, qDim);
-            }
-            if (layer.bk() != null) {
-                FloatOps.add(layer.bk(), 0, k, b * kvDim, kvDim);
-            }
-            if (layer.bv() != null) {
-                FloatOps.add(layer.bv(), 0, v, b * kvDim, kvDim);
-            }
-            applyRope(q, b * qDim, c.headCount(), b);
-            applyRope(k, b * kvDim, c.headCountKv(), b);
-        }
-        // The KV cache holds F16 values, as llama.cpp's default cache does; its attention products
-        // also round Q and the attention weights to F16. Doing the same keeps our logits within
-        // ~1e-4 relative of llama.cpp's instead of ~1e-3.
-        if (queryScale != 1f) {
-            for (int i = 0; i < n * qDim; i++) {
-                q[i] *= queryScale;
-            }
-        }
-        FloatOps.roundToHalf(q, 0, n * qDim);
-        int headDim = c.headDim();
-        for (int b = 0; b < n; b++) {
-            KvCache cache = rowCache[b];
-            short[] page = cache.page(rowPos[b]);
-            int slot = rowPos[b] & (KvPagePool.PAGE_TOKENS - 1);
-            KvPagePool pages = cache.pool();
-            for (int g = 0; g < c.headCountKv(); g++) {
-                FloatOps.floatsToHalves(k, b * kvDim + g * headDim, page, pages.keyOffset(l, g, slot), headDim);
-                FloatOps.floatsToHalves(v, b * kvDim + g * headDim, page, pages.valueOffset(l, g, slot), headDim);
-            }
-        }
-
         attentionLayer = l;
+        positionLayer = layer;
+        pool.parallelFor(n, positionRows);
+        positionLayer = null;
         attentionRows = n;
         pool.parallelFor(c.headCountKv(), attentionBody);
         product.matMul(layer.wo(), input(layer.wo(), attentionOut, n, qDim), qDim, n, xb2, dim, pool);
@@ -344,24 +327,17 @@ public final class Transformer {
     private void feedForward(LayerWeights layer, int n) {
         int dim = c.embeddingLength();
         int ffn = c.feedForwardLength();
-        for (int b = 0; b < n; b++) {
-            FloatOps.rmsNorm(x, b * dim, layer.ffnNorm(), c.rmsNormEpsilon(), xb, b * dim, dim);
-        }
+        normWeight = layer.ffnNorm();
+        pool.parallelFor(n, normRows);
         if (layer.fusedGateUp()) {
             // Phi-3 stores gate and up stacked in one matrix: the first half of the output is the gate.
             product.matMul(layer.gateUp(), input(layer.gateUp(), xb, n, dim), dim, n, gateUp, 2 * ffn, pool);
-            for (int b = 0; b < n; b++) {
-                FloatOps.swiglu(gateUp, b * 2 * ffn, gateUp, b * 2 * ffn + ffn, ffn);
-                System.arraycopy(gateUp, b * 2 * ffn, gate, b * ffn, ffn);
-            }
         } else {
             float[] in = input(layer.ffnGate(), xb, n, dim);
             product.matMul(layer.ffnGate(), in, dim, n, gate, ffn, pool);
             product.matMul(layer.ffnUp(), sameFormat(layer.ffnGate(), layer.ffnUp()) ? in : input(layer.ffnUp(), xb, n, dim), dim, n, up, ffn, pool);
-            for (int b = 0; b < n; b++) {
-                FloatOps.swiglu(gate, b * ffn, up, b * ffn, ffn);
-            }
         }
+        pool.parallelFor(n, swigluRows);
         product.matMul(layer.ffnDown(), input(layer.ffnDown(), gate, n, ffn), ffn, n, xb2, dim, pool);
         FloatOps.add(xb2, 0, x, 0, n * dim);
     }
@@ -382,8 +358,78 @@ public final class Transformer {
         if (format == ActivationFormat.F32) {
             return src;
         }
-        format.roundTrip(src, 0, prepared, 0, rows, cols);
+        convertFormat = format;
+        convertSource = src;
+        convertCols = cols;
+        pool.parallelFor(rows, convertRows);
+        convertSource = null;
         return prepared;
+    }
+
+    private void convertRows(int from, int to) {
+        convertFormat.roundTrip(convertSource, from * convertCols, prepared, from * convertCols, to - from, convertCols);
+    }
+
+    private void normRows(int from, int to) {
+        int dim = c.embeddingLength();
+        for (int b = from; b < to; b++) {
+            FloatOps.rmsNorm(x, b * dim, normWeight, c.rmsNormEpsilon(), xb, b * dim, dim);
+        }
+    }
+
+    /**
+     * Rows [from, to) of Q and K get their biases and rotations; Q is scaled and rounded to halves
+     * as llama.cpp's attention sees it, K and V go into the cache as halves.
+     */
+    private void positionRows(int from, int to) {
+        LayerWeights layer = positionLayer;
+        int l = attentionLayer;
+        int qDim = c.qDim();
+        int kvDim = c.kvDim();
+        int headDim = c.headDim();
+        for (int b = from; b < to; b++) {
+            if (layer.bq() != null) {
+                FloatOps.add(layer.bq(), 0, q, b * qDim, qDim);
+            }
+            if (layer.bk() != null) {
+                FloatOps.add(layer.bk(), 0, k, b * kvDim, kvDim);
+            }
+            if (layer.bv() != null) {
+                FloatOps.add(layer.bv(), 0, v, b * kvDim, kvDim);
+            }
+            applyRope(q, b * qDim, c.headCount(), b);
+            applyRope(k, b * kvDim, c.headCountKv(), b);
+            // The KV cache holds F16 values, as llama.cpp's default cache does; its attention
+            // products also round Q and the attention weights to F16. Doing the same keeps our
+            // logits within ~1e-4 relative of llama.cpp's instead of ~1e-3.
+            if (queryScale != 1f) {
+                for (int i = b * qDim; i < (b + 1) * qDim; i++) {
+                    q[i] *= queryScale;
+                }
+            }
+            FloatOps.roundToHalf(q, b * qDim, qDim);
+            KvCache cache = rowCache[b];
+            short[] page = cache.page(rowPos[b]);
+            int slot = rowPos[b] & (KvPagePool.PAGE_TOKENS - 1);
+            KvPagePool pages = cache.pool();
+            for (int g = 0; g < c.headCountKv(); g++) {
+                FloatOps.floatsToHalves(k, b * kvDim + g * headDim, page, pages.keyOffset(l, g, slot), headDim);
+                FloatOps.floatsToHalves(v, b * kvDim + g * headDim, page, pages.valueOffset(l, g, slot), headDim);
+            }
+        }
+    }
+
+    private void swigluRows(int from, int to) {
+        int ffn = c.feedForwardLength();
+        for (int b = from; b < to; b++) {
+            if (gateUp != null) {
+                // Phi-3 stores gate and up stacked in one matrix: the first half of the output is the gate.
+                FloatOps.swiglu(gateUp, b * 2 * ffn, gateUp, b * 2 * ffn + ffn, ffn);
+                System.arraycopy(gateUp, b * 2 * ffn, gate, b * ffn, ffn);
+            } else {
+                FloatOps.swiglu(gate, b * ffn, up, b * ffn, ffn);
+            }
+        }
     }
 
     /** Whether {@code b} sees its input exactly as {@code a} does, so one conversion serves both. */

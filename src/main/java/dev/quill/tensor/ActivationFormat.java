@@ -1,5 +1,11 @@
 package dev.quill.tensor;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * How a weight type's matrix products see their input vector. llama.cpp does not multiply
  * quantized weights with f32 activations: it first converts the activations to the weight type's
@@ -23,6 +29,15 @@ public enum ActivationFormat {
     Q8_K(256);
 
     private final int blockSize;
+
+    private static final VectorSpecies<Float> F = Simd.F;
+    /** The blocks are converted a vector at a time where whole vectors tile a 32-value block. */
+    private static final boolean VECTOR_BLOCKS = F.length() >= 4 && 32 % F.length() == 0;
+    /**
+     * 1.5·2^23: adding it to a float of magnitude below 2^22 and subtracting it again rounds that
+     * float to an integer, ties to even, exactly as {@link Math#rint} does.
+     */
+    private static final float ROUNDING_BIAS = 12582912f;
 
     ActivationFormat(int blockSize) {
         this.blockSize = blockSize;
@@ -69,18 +84,27 @@ public enum ActivationFormat {
             }
             case Q8_0, Q8_1 -> {
                 for (int b = 0; b < n; b += 32) {
-                    quantizeQ8_0Block(src, srcOff + b, dst, dstOff + b);
+                    if (VECTOR_BLOCKS) {
+                        quantizeQ8_0BlockVector(src, srcOff + b, dst, dstOff + b);
+                    } else {
+                        quantizeQ8_0Block(src, srcOff + b, dst, dstOff + b);
+                    }
                 }
             }
             case Q8_K -> {
                 for (int b = 0; b < n; b += 256) {
-                    quantizeQ8_KBlock(src, srcOff + b, dst, dstOff + b);
+                    if (VECTOR_BLOCKS) {
+                        quantizeQ8_KBlockVector(src, srcOff + b, dst, dstOff + b);
+                    } else {
+                        quantizeQ8_KBlock(src, srcOff + b, dst, dstOff + b);
+                    }
                 }
             }
         }
     }
 
-    private static void quantizeQ8_0Block(float[] src, int s, float[] dst, int d) {
+    /** The scalar reference of a Q8_0 block's round trip; {@link #quantizeQ8_0BlockVector} gives the same bits. */
+    static void quantizeQ8_0Block(float[] src, int s, float[] dst, int d) {
         float amax = 0f;
         for (int i = 0; i < 32; i++) {
             amax = Math.max(amax, Math.abs(src[s + i]));
@@ -94,7 +118,8 @@ public enum ActivationFormat {
         }
     }
 
-    private static void quantizeQ8_KBlock(float[] src, int s, float[] dst, int d) {
+    /** The scalar reference of a Q8_K block's round trip; {@link #quantizeQ8_KBlockVector} gives the same bits. */
+    static void quantizeQ8_KBlock(float[] src, int s, float[] dst, int d) {
         float amax = 0f;
         float max = 0f;
         for (int i = 0; i < 256; i++) {
@@ -114,6 +139,63 @@ public enum ActivationFormat {
             int q = Math.min(127, (int) Math.rint(iscale * src[s + i]));
             dst[d + i] = q * scale;
         }
+    }
+
+    static void quantizeQ8_0BlockVector(float[] src, int s, float[] dst, int d) {
+        // Lane-wise and reduced MAX follow Math.max, NaN included, as the scalar loop does.
+        FloatVector amaxes = FloatVector.zero(F);
+        for (int i = 0; i < 32; i += F.length()) {
+            amaxes = amaxes.max(FloatVector.fromArray(F, src, s + i).abs());
+        }
+        float amax = amaxes.reduceLanes(VectorOperators.MAX);
+        float scale = Float.float16ToFloat(Float.floatToFloat16(amax / 127f));
+        float inverse = amax != 0f ? 127f / amax : 0f;
+        for (int i = 0; i < 32; i += F.length()) {
+            FloatVector scaled = FloatVector.fromArray(F, src, s + i).mul(inverse);
+            rint(scaled).mul(scale).intoArray(dst, d + i);
+        }
+    }
+
+    static void quantizeQ8_KBlockVector(float[] src, int s, float[] dst, int d) {
+        // The scalar loop skips NaN and keeps the first value of the largest magnitude; so does
+        // this: NaN lanes count as 0, then the first lane equal to the maximum is taken.
+        FloatVector amaxes = FloatVector.zero(F);
+        for (int i = 0; i < 256; i += F.length()) {
+            FloatVector abs = FloatVector.fromArray(F, src, s + i).abs();
+            amaxes = amaxes.max(abs.blend(0f, abs.test(VectorOperators.IS_NAN)));
+        }
+        float amax = amaxes.reduceLanes(VectorOperators.MAX);
+        if (amax == 0f) {
+            java.util.Arrays.fill(dst, d, d + 256, 0f);
+            return;
+        }
+        float max = 0f;
+        for (int i = 0; i < 256; i += F.length()) {
+            VectorMask<Float> hit = FloatVector.fromArray(F, src, s + i).abs().compare(VectorOperators.EQ, amax);
+            if (hit.anyTrue()) {
+                max = src[s + i + hit.firstTrue()];
+                break;
+            }
+        }
+        float iscale = -127f / max;
+        float scale = 1f / iscale;
+        IntVector limit = IntVector.broadcast(Simd.I, 127);
+        for (int i = 0; i < 256; i += F.length()) {
+            FloatVector rounded = rint(FloatVector.fromArray(F, src, s + i).mul(iscale));
+            // Java's float-to-int cast, as the scalar (int) Math.rint(...): NaN to 0, saturating.
+            IntVector q = ((IntVector) rounded.convertShape(VectorOperators.F2I, Simd.I, 0)).min(limit);
+            ((FloatVector) q.convertShape(VectorOperators.I2F, F, 0)).mul(scale).intoArray(dst, d + i);
+        }
+    }
+
+    /**
+     * {@link Math#rint} of each lane, for lanes of magnitude below 2^22 (the scaled activations are
+     * at most 127), infinities and NaN. The sign is copied back so that (-0.5, 0) rounds to -0.
+     */
+    private static FloatVector rint(FloatVector v) {
+        FloatVector rounded = v.add(ROUNDING_BIAS).sub(ROUNDING_BIAS);
+        IntVector sign = v.reinterpretAsInts().and(Integer.MIN_VALUE);
+        return rounded.reinterpretAsInts().or(sign).reinterpretAsFloats();
     }
 
     private static float roundToBf16(float v) {
