@@ -82,6 +82,31 @@ class BatchInvarianceTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"micro-llama-q4_0.gguf", "micro-llama-q4_k_m.gguf", "micro-phi3-q4_k_m.gguf", "micro-qwen2-q8_0.gguf"})
+    void logitsDoNotDependOnTheThreadCount(String file) throws Exception {
+        // The rows of a step are split across threads for the work between products (norms,
+        // activation conversion, RoPE and the cache write, SwiGLU): every split gives the same bits.
+        int[] prompt = randomTokens(new Random(file.hashCode()), 256, 23);
+        float[] reference = null;
+        for (int threads : new int[] {1, 2, 3, 5}) {
+            try (Model model = Model.load(SharedData.model(file), ModelOptions.defaults().withContextLength(64)
+                    .withThreads(threads).withMaxBatch(32))) {
+                int vocab = model.config().vocabSize();
+                float[] logits = new float[prompt.length * vocab];
+                model.newTransformer().forward(model.newCache(), prompt, 0, prompt.length, logits, true);
+                if (reference == null) {
+                    reference = logits;
+                    continue;
+                }
+                for (int i = 0; i < logits.length; i++) {
+                    assertEquals(Float.floatToRawIntBits(reference[i]), Float.floatToRawIntBits(logits[i]),
+                            file + ", " + threads + " threads: logit " + (i % vocab) + " of position " + (i / vocab));
+                }
+            }
+        }
+    }
+
     private static int[] randomTokens(Random random, int vocab, int n) {
         int[] t = new int[n];
         for (int i = 0; i < n; i++) {
