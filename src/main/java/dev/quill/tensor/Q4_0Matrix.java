@@ -130,6 +130,12 @@ public final class Q4_0Matrix extends WeightMatrix {
         return Simd.sumLanes(acc.add(other));
     }
 
+    /** Two vectors go through the pair kernel of {@link #dotRows}, three or more are tiled. */
+    @Override
+    protected int smallestTiledBatch() {
+        return LANES == 16 ? 3 : super.smallestTiledBatch();
+    }
+
     @Override
     protected void dotRows(float[] x, int xOff, int xStride, int batch, float[] out, int outStride, int from, int to) {
         if (LANES != 16) {

@@ -83,6 +83,12 @@ public final class Q8_0Matrix extends WeightMatrix {
         return Simd.sumLanes(acc.add(other));
     }
 
+    /** Two vectors go through the pair kernel of {@link #dotRows}, three or more are tiled. */
+    @Override
+    protected int smallestTiledBatch() {
+        return 3;
+    }
+
     @Override
     protected void dotRows(float[] x, int xOff, int xStride, int batch, float[] out, int outStride, int from, int to) {
         float[] lanes = TiledMatMul.laneScratch();

@@ -29,10 +29,11 @@ final class TiledMatMul {
     }
 
     /**
-     * The smallest batch worth decoding to memory for: below it, decoding to memory and reading
-     * back costs more than each vector's fused dot decoding in registers.
+     * The smallest batch worth decoding to memory for: one vector's fused dot, decoding in
+     * registers, is faster than decoding to memory and reading back. Types that pair vectors in
+     * registers start later (see {@link WeightMatrix#smallestTiledBatch}).
      */
-    static final int MIN_BATCH = 4;
+    static final int MIN_BATCH = 2;
 
     /** Rows and vectors of the main kernel. */
     private static final int ROWS = 3;

@@ -134,7 +134,7 @@ public abstract class WeightMatrix {
 
     /** {@link #matMul} for rows [from, to), on the calling thread; allocates nothing per call. */
     final void matMulRows(float[] x, int xOff, int xStride, int batch, float[] out, int outStride, int from, int to) {
-        if (decodesRows() && batch >= TiledMatMul.MIN_BATCH) {
+        if (decodesRows() && batch >= smallestTiledBatch()) {
             TiledMatMul.multiplyRows(this, x, xOff, xStride, batch, out, outStride, from, to);
             return;
         }
@@ -142,13 +142,24 @@ public abstract class WeightMatrix {
     }
 
     /**
+     * The smallest batch that {@link #matMulRows} sends through {@link TiledMatMul}: {@link
+     * TiledMatMul#MIN_BATCH}, or 3 where {@link #dotRows} pairs vectors in registers, which is
+     * faster for two vectors and slower for three. Single thread, 8192x2048 (Intel Xeon, AVX-512),
+     * G multiply-adds/s, {@code dotRows} against tiled: two vectors Q4_0 21.5 / 17.0, Q8_0 15.6 /
+     * 13.6, Q4_K 13.8 / 10.9, but Q6_K 7.1 / 8.6 and F16 11.3 / 14.0 (one dot per vector); three
+     * vectors Q4_0 15.9 / 19.2, Q8_0 12.3 / 15.7, Q4_K 10.0 / 12.9, Q6_K 7.2 / 11.1.
+     */
+    protected int smallestTiledBatch() {
+        return TiledMatMul.MIN_BATCH;
+    }
+
+    /**
      * {@link #matMulRows} below the tiled path: {@link #dot} per vector over tiles of rows. Q8_0,
      * Q4_0 and Q4_K override it to take vectors two at a time through a kernel that decodes each
-     * row once for both (what steps of two or three sequences run on), bit for bit the same as
-     * two dots; an odd vector is paired with itself. Single thread, 32768x2048, G multiply-adds/s
-     * against one dot per vector: two vectors Q4_0 29.7 against 18.4, Q8_0 20.0 against 14.8,
-     * Q4_K 18.0 against 11.9; three vectors 22.5 against 18.9, 17.1 against 16.4, 13.7 against
-     * 11.8. Those kernels leave their two lane vectors in {@link TiledMatMul#laneScratch} and the
+     * row once for both (what steps of two sequences run on), bit for bit the same as two dots;
+     * an odd vector is paired with itself. Single thread, 32768x2048 (AMD Zen 5), G
+     * multiply-adds/s against one dot per vector: two vectors Q4_0 29.7 against 18.4, Q8_0 20.0
+     * against 14.8, Q4_K 18.0 against 11.9. Those kernels leave their two lane vectors in {@link TiledMatMul#laneScratch} and the
      * sums are taken in scalar code: a vector sum at the end of a kernel that size was left out
      * of line at C2's node cutoff and boxed its vector. Each type keeps its own loop, which calls
      * only its own pair kernel: one shared loop calling them virtually would inline two types'
