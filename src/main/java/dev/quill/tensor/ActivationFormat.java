@@ -33,11 +33,6 @@ public enum ActivationFormat {
     private static final VectorSpecies<Float> F = Simd.F;
     /** The blocks are converted a vector at a time where whole vectors tile a 32-value block. */
     private static final boolean VECTOR_BLOCKS = F.length() >= 4 && 32 % F.length() == 0;
-    /**
-     * 1.5·2^23: adding it to a float of magnitude below 2^22 and subtracting it again rounds that
-     * float to an integer, ties to even, exactly as {@link Math#rint} does.
-     */
-    private static final float ROUNDING_BIAS = 12582912f;
 
     ActivationFormat(int blockSize) {
         this.blockSize = blockSize;
@@ -152,7 +147,7 @@ public enum ActivationFormat {
         float inverse = amax != 0f ? 127f / amax : 0f;
         for (int i = 0; i < 32; i += F.length()) {
             FloatVector scaled = FloatVector.fromArray(F, src, s + i).mul(inverse);
-            rint(scaled).mul(scale).intoArray(dst, d + i);
+            Simd.rint(scaled).mul(scale).intoArray(dst, d + i);
         }
     }
 
@@ -181,21 +176,11 @@ public enum ActivationFormat {
         float scale = 1f / iscale;
         IntVector limit = IntVector.broadcast(Simd.I, 127);
         for (int i = 0; i < 256; i += F.length()) {
-            FloatVector rounded = rint(FloatVector.fromArray(F, src, s + i).mul(iscale));
+            FloatVector rounded = Simd.rint(FloatVector.fromArray(F, src, s + i).mul(iscale));
             // Java's float-to-int cast, as the scalar (int) Math.rint(...): NaN to 0, saturating.
             IntVector q = ((IntVector) rounded.convertShape(VectorOperators.F2I, Simd.I, 0)).min(limit);
             ((FloatVector) q.convertShape(VectorOperators.I2F, F, 0)).mul(scale).intoArray(dst, d + i);
         }
-    }
-
-    /**
-     * {@link Math#rint} of each lane, for lanes of magnitude below 2^22 (the scaled activations are
-     * at most 127), infinities and NaN. The sign is copied back so that (-0.5, 0) rounds to -0.
-     */
-    private static FloatVector rint(FloatVector v) {
-        FloatVector rounded = v.add(ROUNDING_BIAS).sub(ROUNDING_BIAS);
-        IntVector sign = v.reinterpretAsInts().and(Integer.MIN_VALUE);
-        return rounded.reinterpretAsInts().or(sign).reinterpretAsFloats();
     }
 
     private static float roundToBf16(float v) {

@@ -130,64 +130,7 @@ public final class Q4_0Matrix extends WeightMatrix {
         return Simd.sumLanes(acc.add(other));
     }
 
-    /** Two vectors go through the pair kernel of {@link #dotRows}, three or more are tiled. */
-    @Override
-    protected int smallestTiledBatch() {
-        return LANES == 16 ? 3 : super.smallestTiledBatch();
-    }
 
-    @Override
-    protected void dotRows(float[] x, int xOff, int xStride, int batch, float[] out, int outStride, int from, int to) {
-        if (LANES != 16) {
-            super.dotRows(x, xOff, xStride, batch, out, outStride, from, to);
-            return;
-        }
-        float[] lanes = TiledMatMul.laneScratch();
-        for (int tile = from; tile < to; tile += ROW_TILE) {
-            int tileEnd = Math.min(to, tile + ROW_TILE);
-            // An odd vector out goes through the pair kernel with itself, not through dot: with
-            // both kernels inlined here the method outgrew C2's inlining budget (see Simd).
-            for (int b = 0; b < batch; b += 2) {
-                int second = Math.min(b + 1, batch - 1);
-                for (int r = tile; r < tileEnd; r++) {
-                    dotTwoByLookup(r, x, xOff + b * xStride, xOff + second * xStride, lanes);
-                    out[b * outStride + r] = Simd.sumLanes(lanes, 0);
-                    out[second * outStride + r] = Simd.sumLanes(lanes, LANES);
-                }
-            }
-        }
-    }
-
-    /**
-     * {@link #dotByLookup} for two vectors: each block's weights are looked up once and multiplied
-     * into both vectors' accumulators, each pair in dot's order. Leaves each vector's {@code acc +
-     * other} at {@code lanes[0 ..]} and {@code lanes[LANES ..]} (see {@link
-     * WeightMatrix#dotRows}).
-     */
-    private void dotTwoByLookup(int row, float[] x, int xFirst, int xSecond, float[] lanes) {
-        long block = row * rowBytes;
-        int blocks = cols / BLOCK;
-        FloatVector levels = FloatVector.fromArray(F, LEVELS, 0);
-        FloatVector acc = FloatVector.zero(F);
-        FloatVector other = FloatVector.zero(F);
-        FloatVector secondAcc = FloatVector.zero(F);
-        FloatVector secondOther = FloatVector.zero(F);
-        for (int b = 0, xb = 0; b < blocks; b++, block += BLOCK_BYTES, xb += BLOCK) {
-            IntVector weights = levels.mul(Simd.half(data, block)).reinterpretAsInts();
-            // Not bytesAsInts: C2 may compile a vector-returning helper on its own first, then
-            // refuse to inline it ("already compiled into a big method") and box its result.
-            IntVector packed = (IntVector) ByteVector.fromMemorySegment(Simd.B, data, block + QS, Simd.LE)
-                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, Simd.I, 0);
-            FloatVector low = packed.and(0x0F).selectFrom(weights).reinterpretAsFloats();
-            FloatVector high = packed.lanewise(VectorOperators.LSHR, 4).selectFrom(weights).reinterpretAsFloats();
-            acc = low.fma(FloatVector.fromArray(F, x, xFirst + xb), acc);
-            other = high.fma(FloatVector.fromArray(F, x, xFirst + xb + HALF), other);
-            secondAcc = low.fma(FloatVector.fromArray(F, x, xSecond + xb), secondAcc);
-            secondOther = high.fma(FloatVector.fromArray(F, x, xSecond + xb + HALF), secondOther);
-        }
-        acc.add(other).intoArray(lanes, 0);
-        secondAcc.add(secondOther).intoArray(lanes, LANES);
-    }
 
     /** {@link #decodeRange} for 16 lanes, by lookup as in {@link #dotByLookup}. */
     private void decodeBlocksByLookup(long block, int blocks, float[] out, int off) {

@@ -103,79 +103,7 @@ public final class Q4_KMatrix extends WeightMatrix {
         return Simd.sumLanes(acc.add(other));
     }
 
-    /** Two vectors go through the pair kernel of {@link #dotRows}, three or more are tiled. */
-    @Override
-    protected int smallestTiledBatch() {
-        return LANES == 16 ? 3 : super.smallestTiledBatch();
-    }
 
-    @Override
-    protected void dotRows(float[] x, int xOff, int xStride, int batch, float[] out, int outStride, int from, int to) {
-        if (LANES != 16) {
-            super.dotRows(x, xOff, xStride, batch, out, outStride, from, to);
-            return;
-        }
-        float[] lanes = TiledMatMul.laneScratch();
-        for (int tile = from; tile < to; tile += ROW_TILE) {
-            int tileEnd = Math.min(to, tile + ROW_TILE);
-            // An odd vector out goes through the pair kernel with itself, not through dot: with
-            // both kernels inlined here the method outgrew C2's inlining budget (see Simd).
-            for (int b = 0; b < batch; b += 2) {
-                int second = Math.min(b + 1, batch - 1);
-                for (int r = tile; r < tileEnd; r++) {
-                    dotTwo(r, x, xOff + b * xStride, xOff + second * xStride, lanes);
-                    out[b * outStride + r] = Simd.sumLanes(lanes, 0);
-                    out[second * outStride + r] = Simd.sumLanes(lanes, LANES);
-                }
-            }
-        }
-    }
-
-    /**
-     * {@link #dot} for two vectors (16 lanes): each chunk's weights decoded once for both. Leaves
-     * each vector's {@code acc + other} at {@code lanes[0 ..]} and {@code lanes[LANES ..]}. Calls
-     * the JDK's vector methods, which C2 inlines whatever the graph's size, rather than {@link
-     * Simd}'s helpers, to keep this larger body clear of C2's inlining budget (see {@link Simd}).
-     */
-    private void dotTwo(int row, float[] x, int xFirst, int xSecond, float[] lanes) {
-        long block = row * rowBytes;
-        int blocks = cols / BLOCK;
-        FloatVector acc = FloatVector.zero(F);
-        FloatVector other = FloatVector.zero(F);
-        FloatVector secondAcc = FloatVector.zero(F);
-        FloatVector secondOther = FloatVector.zero(F);
-        for (int b = 0, xb = 0; b < blocks; b++, block += BLOCK_BYTES, xb += BLOCK) {
-            float d = Simd.half(data, block);
-            float dmin = Simd.half(data, block + DMIN);
-            int word2 = data.get(Simd.INT_LE, block + SCALES + 8);
-            long scales = KScales.scales(data.get(Simd.INT_LE, block + SCALES), word2);
-            long mins = KScales.mins(data.get(Simd.INT_LE, block + SCALES + 4), word2);
-            for (int s = 0; s < 8; s++) {
-                FloatVector scale = FloatVector.broadcast(F, d * LEVELS[Simd.byteOf(scales, s)]);
-                FloatVector min = FloatVector.broadcast(F, -(dmin * LEVELS[Simd.byteOf(mins, s)]));
-                int shift = 4 * (s & 1);
-                long bytes = block + QS + 32L * (s >> 1);
-                int xSub = xb + SUB * s;
-                for (int e = 0; e < SUB; e += 2 * LANES) {
-                    // Written out rather than in a helper: C2 may compile a vector-returning helper
-                    // on its own first, then refuse to inline it ("already compiled into a big
-                    // method") and box its result; the JDK's calls are always inlined.
-                    ByteVector evenBytes = ByteVector.fromMemorySegment(Simd.B, data, bytes + e, Simd.LE).reinterpretAsInts()
-                            .lanewise(VectorOperators.LSHR, shift).reinterpretAsBytes().and((byte) 0x0F);
-                    ByteVector oddBytes = ByteVector.fromMemorySegment(Simd.B, data, bytes + e + LANES, Simd.LE)
-                            .reinterpretAsInts().lanewise(VectorOperators.LSHR, shift).reinterpretAsBytes().and((byte) 0x0F);
-                    FloatVector even = ((FloatVector) evenBytes.convertShape(VectorOperators.B2F, F, 0)).fma(scale, min);
-                    FloatVector odd = ((FloatVector) oddBytes.convertShape(VectorOperators.B2F, F, 0)).fma(scale, min);
-                    acc = even.fma(FloatVector.fromArray(F, x, xFirst + xSub + e), acc);
-                    other = odd.fma(FloatVector.fromArray(F, x, xFirst + xSub + e + LANES), other);
-                    secondAcc = even.fma(FloatVector.fromArray(F, x, xSecond + xSub + e), secondAcc);
-                    secondOther = odd.fma(FloatVector.fromArray(F, x, xSecond + xSub + e + LANES), secondOther);
-                }
-            }
-        }
-        acc.add(other).intoArray(lanes, 0);
-        secondAcc.add(secondOther).intoArray(lanes, LANES);
-    }
 
     /**
      * Weights are d*scale*q - dmin*min with one rounding (the product is exact), as {@link #dot}

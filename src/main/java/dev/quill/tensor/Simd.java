@@ -116,6 +116,22 @@ final class Simd {
         return ByteVector.fromMemorySegment(B, seg, off, LE);
     }
 
+    /**
+     * 1.5·2^23: adding it to a float of magnitude below 2^22 and subtracting it again rounds that
+     * float to an integer, ties to even, exactly as {@link Math#rint} does.
+     */
+    private static final float ROUNDING_BIAS = 12582912f;
+
+    /**
+     * {@link Math#rint} of each lane, for lanes of magnitude below 2^22 (scaled activations are at
+     * most 127), infinities and NaN. The sign is copied back so that (-0.5, 0) rounds to -0.
+     */
+    static FloatVector rint(FloatVector v) {
+        FloatVector rounded = v.add(ROUNDING_BIAS).sub(ROUNDING_BIAS);
+        IntVector sign = v.reinterpretAsInts().and(Integer.MIN_VALUE);
+        return rounded.reinterpretAsInts().or(sign).reinterpretAsFloats();
+    }
+
     static FloatVector loadX(float[] x, int off) {
         return FloatVector.fromArray(F, x, off);
     }

@@ -143,28 +143,27 @@ public abstract class WeightMatrix {
 
     /**
      * The smallest batch that {@link #matMulRows} sends through {@link TiledMatMul}: {@link
-     * TiledMatMul#MIN_BATCH}, or 3 where {@link #dotRows} pairs vectors in registers, which is
-     * faster for two vectors and slower for three. Single thread, 8192x2048 (Intel Xeon, AVX-512),
-     * G multiply-adds/s, {@code dotRows} against tiled: two vectors Q4_0 21.5 / 17.0, Q8_0 15.6 /
-     * 13.6, Q4_K 13.8 / 10.9, but Q6_K 7.1 / 8.6 and F16 11.3 / 14.0 (one dot per vector); three
-     * vectors Q4_0 15.9 / 19.2, Q8_0 12.3 / 15.7, Q4_K 10.0 / 12.9, Q6_K 7.2 / 11.1.
+     * TiledMatMul#MIN_BATCH}, or 3 for Q8_0, whose {@link #dotRows} takes two vectors through a
+     * kernel that decodes each row once for both. Whole model, 2 threads, a step of two
+     * sequences (Intel Xeon, AVX-512): Q8_0 file 154-172 ms with the pair kernel against 202-205
+     * tiled; the Q4_0 and Q4_K_M files were faster tiled (143-148 against 169-188 ms, 181-183
+     * against 192-194), so their pair kernels, faster on the AMD Zen 5 machine before, went.
+     * Three vectors are tiled for every type (single thread, 8192x2048, G multiply-adds/s,
+     * per-vector paths against tiled: Q4_0 15.9 / 19.2, Q8_0 12.3 / 15.7, Q4_K 10.0 / 12.9, Q6_K
+     * 7.2 / 11.1).
      */
     protected int smallestTiledBatch() {
         return TiledMatMul.MIN_BATCH;
     }
 
     /**
-     * {@link #matMulRows} below the tiled path: {@link #dot} per vector over tiles of rows. Q8_0,
-     * Q4_0 and Q4_K override it to take vectors two at a time through a kernel that decodes each
-     * row once for both (what steps of two sequences run on), bit for bit the same as two dots;
-     * an odd vector is paired with itself. Single thread, 32768x2048 (AMD Zen 5), G
-     * multiply-adds/s against one dot per vector: two vectors Q4_0 29.7 against 18.4, Q8_0 20.0
-     * against 14.8, Q4_K 18.0 against 11.9. Those kernels leave their two lane vectors in {@link TiledMatMul#laneScratch} and the
-     * sums are taken in scalar code: a vector sum at the end of a kernel that size was left out
-     * of line at C2's node cutoff and boxed its vector. Each type keeps its own loop, which calls
-     * only its own pair kernel: one shared loop calling them virtually would inline two types'
-     * kernels into one method in a model that mixes them, past that budget. The default stays
-     * the one loop it was, so that other types compile as before.
+     * {@link #matMulRows} below the tiled path: {@link #dot} per vector over tiles of rows. Q8_0
+     * overrides it to take vectors two at a time (see {@link #smallestTiledBatch}), bit for bit
+     * the same as two dots; an odd vector is paired with itself. Its kernel leaves the two lane
+     * vectors in {@link TiledMatMul#laneScratch} and the sums are taken in scalar code: a vector
+     * sum at the end of a kernel that size was left out of line at C2's node cutoff and boxed its
+     * vector. The override keeps its own loop, which calls only its own kernel, so that other
+     * types compile as before.
      */
     protected void dotRows(float[] x, int xOff, int xStride, int batch, float[] out, int outStride, int from, int to) {
         for (int tile = from; tile < to; tile += ROW_TILE) {

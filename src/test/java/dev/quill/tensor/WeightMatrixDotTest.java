@@ -99,9 +99,9 @@ class WeightMatrixDotTest {
 
     /**
      * The batched product once C2 has compiled it: 13 vectors (three groups of four and one left
-     * over) and 3 vectors (for Q8_0, Q4_0 and Q4_K a pair and the third paired with itself, see
-     * {@link WeightMatrix#dotRows}) allocate nothing, so no vector is boxed, and the compiled code
-     * still matches dot bit for bit for every batch size up to 13.
+     * over), 3 vectors and 2 (for Q8_0 its pair kernel, see {@link WeightMatrix#dotRows}) allocate
+     * nothing, so no vector is boxed, and the compiled code still matches dot bit for bit for
+     * every batch size up to 13.
      */
     @ParameterizedTest
     @MethodSource("types")
@@ -121,6 +121,7 @@ class WeightMatrixDotTest {
             for (int i = 0; i < calls; i++) {
                 m.matMulRows(x, 0, xStride, batch, out, m.rows(), 0, m.rows());
                 m.matMulRows(x, 0, xStride, 3, out, m.rows(), 0, m.rows());
+                m.matMulRows(x, 0, xStride, 2, out, m.rows(), 0, m.rows());
             }
             allocated = threads.getCurrentThreadAllocatedBytes() - before;
         } while (allocated >= calls && System.nanoTime() < deadline);
