@@ -130,8 +130,6 @@ public final class Q4_0Matrix extends WeightMatrix {
         return Simd.sumLanes(acc.add(other));
     }
 
-
-
     /** {@link #decodeRange} for 16 lanes, by lookup as in {@link #dotByLookup}. */
     private void decodeBlocksByLookup(long block, int blocks, float[] out, int off) {
         FloatVector levels = FloatVector.fromArray(F, LEVELS, 0);

@@ -9,7 +9,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 /**
  * Q4_K: super-blocks of 256 values in 8 sub-blocks of 32. Layout: f16 {@code d}, f16
@@ -102,8 +101,6 @@ public final class Q4_KMatrix extends WeightMatrix {
         }
         return Simd.sumLanes(acc.add(other));
     }
-
-
 
     /**
      * Weights are d*scale*q - dmin*min with one rounding (the product is exact), as {@link #dot}
